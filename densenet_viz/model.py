@@ -1,0 +1,177 @@
+"""The real DenseNet, built from a ``DenseNetConfig``.
+
+Module names match torchvision's ``densenet.py`` (``features.denseblock1.denselayer1.conv1``,
+``features.transition1``, ``features.norm5``, ``classifier``) so its state dicts load strictly.
+Differences on purpose: every ReLU is out-of-place and the final ReLU is a module (``final_relu``),
+because Grad-CAM hooks sit on block outputs and ``features.norm5``, and an in-place op after a hooked
+tensor corrupts its gradient.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.utils.checkpoint as cp
+
+from .config import DenseNetConfig, transition_channels
+
+
+class DenseLayer(nn.Module):
+    """BN-ReLU-Conv(1×1, bn_size·k) then BN-ReLU-Conv(3×3, k); without a bottleneck just BN-ReLU-Conv(3×3)."""
+
+    def __init__(self, in_channels: int, growth_rate: int, bn_size: int, drop_rate: float,
+                 memory_efficient: bool):
+        super().__init__()
+        self.norm1 = nn.BatchNorm2d(in_channels)
+        self.relu1 = nn.ReLU()
+        if bn_size > 0:
+            mid = bn_size * growth_rate
+            self.conv1 = nn.Conv2d(in_channels, mid, kernel_size=1, bias=False)
+            self.norm2 = nn.BatchNorm2d(mid)
+            self.relu2 = nn.ReLU()
+            self.conv2 = nn.Conv2d(mid, growth_rate, kernel_size=3, padding=1, bias=False)
+        else:
+            self.conv1 = nn.Conv2d(in_channels, growth_rate, kernel_size=3, padding=1, bias=False)
+        self.has_bottleneck = bn_size > 0
+        self.drop_rate = float(drop_rate)
+        self.memory_efficient = memory_efficient
+
+    def _concat_norm_conv(self, *inputs: torch.Tensor) -> torch.Tensor:
+        # The step whose memory grows quadratically: concatenate everything the layer receives.
+        return self.conv1(self.relu1(self.norm1(torch.cat(inputs, 1))))
+
+    def forward(self, inputs: list[torch.Tensor]) -> torch.Tensor:  # inputs: list of (B, c_i, H, W)
+        if self.memory_efficient and torch.is_grad_enabled() and any(t.requires_grad for t in inputs):
+            # Recompute concat-BN-ReLU-conv in backward instead of storing it (Pleiss et al. 2017).
+            out = cp.checkpoint(self._concat_norm_conv, *inputs, use_reentrant=False)
+        else:
+            out = self._concat_norm_conv(*inputs)  # (B, bn_size·k or k, H, W)
+        if self.has_bottleneck:
+            out = self.conv2(self.relu2(self.norm2(out)))  # (B, k, H, W)
+        if self.drop_rate > 0:
+            out = F.dropout(out, p=self.drop_rate, training=self.training)
+        return out
+
+
+class DenseBlock(nn.ModuleDict):
+    """Layer ℓ receives the concatenation of the block input and every earlier layer's output."""
+
+    def __init__(self, num_layers: int, in_channels: int, growth_rate: int, bn_size: int,
+                 drop_rate: float, memory_efficient: bool):
+        super().__init__()
+        for i in range(num_layers):
+            layer = DenseLayer(in_channels + i * growth_rate, growth_rate, bn_size, drop_rate, memory_efficient)
+            self.add_module(f"denselayer{i + 1}", layer)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, c0, H, W) -> (B, c0 + L·k, H, W)
+        features = [x]
+        for layer in self.values():
+            features.append(layer(features))
+        return torch.cat(features, 1)
+
+
+class Transition(nn.Sequential):
+    """BN-ReLU-Conv(1×1, θ·m)-AvgPool(2×2): compresses channels and halves H and W."""
+
+    def __init__(self, in_channels: int, out_channels: int):
+        super().__init__()
+        self.add_module("norm", nn.BatchNorm2d(in_channels))
+        self.add_module("relu", nn.ReLU())
+        self.add_module("conv", nn.Conv2d(in_channels, out_channels, kernel_size=1, bias=False))
+        self.add_module("pool", nn.AvgPool2d(kernel_size=2, stride=2))
+
+
+class DenseNet(nn.Module):
+    """``features`` (stem, blocks, transitions, norm5) → ReLU → global average pool → ``classifier``."""
+
+    def __init__(self, config: DenseNetConfig):
+        super().__init__()
+        self.config = config
+        c = config.num_init_features
+        if config.stem == "imagenet":
+            stem = [
+                ("conv0", nn.Conv2d(3, c, kernel_size=7, stride=2, padding=3, bias=False)),
+                ("norm0", nn.BatchNorm2d(c)),
+                ("relu0", nn.ReLU()),
+                ("pool0", nn.MaxPool2d(kernel_size=3, stride=2, padding=1)),
+            ]
+        else:
+            stem = [("conv0", nn.Conv2d(3, c, kernel_size=3, padding=1, bias=False))]
+        self.features = nn.Sequential(OrderedDict(stem))
+        for b, n_layers in enumerate(config.block_config, start=1):
+            block = DenseBlock(n_layers, c, config.growth_rate, config.bn_size, config.drop_rate,
+                               config.memory_efficient)
+            self.features.add_module(f"denseblock{b}", block)
+            c += n_layers * config.growth_rate
+            if b < len(config.block_config):
+                out = transition_channels(c, config.compression)
+                self.features.add_module(f"transition{b}", Transition(c, out))
+                c = out
+        self.features.add_module("norm5", nn.BatchNorm2d(c))
+        self.final_relu = nn.ReLU()  # a module, not F.relu, so Grad-CAM can hook it
+        self.classifier = nn.Linear(c, config.num_classes)
+        self._init_weights()
+
+    def _init_weights(self) -> None:
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight)
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.Linear):
+                nn.init.zeros_(m.bias)
+
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:  # (B, 3, H, W) -> (B, C, h, w)
+        return self.final_relu(self.features(x))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, 3, H, W) -> (B, num_classes)
+        out = F.adaptive_avg_pool2d(self.forward_features(x), 1).flatten(1)
+        return self.classifier(out)
+
+
+def build_densenet(config: DenseNetConfig, device: str | torch.device | None = None) -> DenseNet:
+    """Build the model for ``config`` on ``device`` (default: the best available, see ``default_device``)."""
+    if not isinstance(config, DenseNetConfig):
+        raise TypeError(f"build_densenet needs a DenseNetConfig, got {type(config).__name__}")
+    model = DenseNet(config)
+    return model.to(default_device() if device is None else torch.device(device))
+
+
+def default_device() -> torch.device:
+    """CUDA, then Apple MPS, then the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def describe_device(device: torch.device | None = None) -> str:
+    """A one-line, human description of a device, e.g. 'CUDA GPU: NVIDIA H100 (80 GiB)'."""
+    device = default_device() if device is None else torch.device(device)
+    if device.type == "cuda":
+        props = torch.cuda.get_device_properties(device)
+        return f"CUDA GPU: {props.name} ({props.total_memory / 2**30:.0f} GiB)"
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+# Hooks on a shared model must not interleave: one lock for every hook-based analysis.
+MODEL_LOCK = threading.RLock()
+
+
+def cam_layer_names(config: DenseNetConfig) -> list[str]:
+    """Layers worth a class-activation map: each block output, each transition, norm5, final ReLU."""
+    names = []
+    for b in range(1, len(config.block_config) + 1):
+        names.append(f"features.denseblock{b}")
+        if b < len(config.block_config):
+            names.append(f"features.transition{b}")
+    return names + ["features.norm5", "final_relu"]

@@ -1,0 +1,1 @@
+"""Streamlit-only helpers (the one part of the package that imports streamlit)."""

@@ -1,0 +1,47 @@
+"""Cached heavy objects, shared by all sessions. Never mutate what these return."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ..config import DenseNetConfig
+from ..plan import Plan, plan_network
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_plan(config: DenseNetConfig) -> Plan:
+    """The channel plan (cheap, but cached so a rerun costs nothing)."""
+    return plan_network(config)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def cached_model(config: DenseNetConfig, device: str):
+    """A randomly initialised model in eval mode, keyed on the config and device."""
+    from ..model import build_densenet
+
+    return build_densenet(config, device=device).eval()
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def cached_trained_model(weights: str, mtime: float):
+    """A trained model and its card from ``assets/models`` (``mtime`` invalidates a retrained file)."""
+    from ..weights import load_model
+
+    return load_model(Path(weights))
+
+
+def trained_model(weights: str | Path):
+    """(model, card) for a weights file, cached across sessions."""
+    weights = Path(weights)
+    return cached_trained_model(str(weights), weights.stat().st_mtime)
+
+
+@st.cache_resource(show_spinner=False)
+def device_name() -> tuple[str, str]:
+    """(torch device string, human description) of the best device here."""
+    from ..model import default_device, describe_device
+
+    device = default_device()
+    return str(device), describe_device(device)

@@ -1,0 +1,26 @@
+"""The home page (shown by app.py): what a DenseNet is, where to go next, the device in use."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..i18n import t
+from ..plan import format_count
+from .cache import cached_plan, device_name
+from .state import current_config, current_lang
+
+
+def render_home() -> None:
+    lang = current_lang()
+    config = current_config()
+    st.title(t("home.title", lang))
+    st.markdown(t("home.intro", lang))
+    plan = cached_plan(config)
+    st.info(t("home.current", lang, variant=config.variant, k=config.growth_rate,
+              blocks=list(config.block_config), params=format_count(plan.params), depth=plan.depth))
+    st.subheader(t("home.next", lang))
+    for key, page in (("architecture", "pages/architecture.py"), ("concat", "pages/concat_graph.py"),
+                      ("transitions", "pages/transitions.py"), ("explain", "pages/explain.py"),
+                      ("walkthrough", "pages/walkthrough.py"), ("why", "pages/why_densenet.py")):
+        st.page_link(page, label=f"{t('nav.' + key, lang)}: {t('home.next_' + key, lang)}")
+    st.caption(t("home.device", lang, device=device_name()[1]))

@@ -1,0 +1,5 @@
+"""Placeholder: filled in by its issue."""
+
+import streamlit as st
+
+st.title("explain")
