@@ -97,7 +97,11 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
 
     model, card = load_model(a.weights or SHIPPED_MODEL)
     report = evaluate_folder(model, card, a.data, flip=None if a.flip is None else a.flip == "on")
-    print(json.dumps(report, indent=1) if a.json else format_report(report))
+    if a.json:
+        keep = ("top1", "per_class", "confusion", "classes", "n", "flip", "skipped")
+        print(json.dumps({k: report[k] for k in keep}, indent=1))
+    else:
+        print(format_report(report))
     return 0
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 STEMS = ("imagenet", "cifar")
 MAX_BLOCKS = 8
@@ -133,7 +134,7 @@ class DenseNetConfig:
         suffix = ("B" if self.bottleneck else "") + ("C" if self.compression < 1 else "")
         return "DenseNet" + (f"-{suffix}" if suffix else "")
 
-    def replace(self, **changes: Any) -> "DenseNetConfig":
+    def replace(self, **changes: Any) -> DenseNetConfig:
         """A validated copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
@@ -143,7 +144,7 @@ class DenseNetConfig:
         return d
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "DenseNetConfig":
+    def from_dict(cls, data: Mapping[str, Any]) -> DenseNetConfig:
         """Build from a mapping, refusing unknown keys (a typo must not pass silently)."""
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)

@@ -118,7 +118,7 @@ class Preprocessing:
                 "mean": list(self.mean), "std": list(self.std)}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Preprocessing":
+    def from_dict(cls, d: dict) -> Preprocessing:
         return cls(int(d["input_size"]), int(d["resize_size"]), tuple(d["mean"]), tuple(d["std"]))
 
 

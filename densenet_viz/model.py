@@ -44,10 +44,29 @@ class DenseLayer(nn.Module):
         # The step whose memory grows quadratically: concatenate everything the layer receives.
         return self.conv1(self.relu1(self.norm1(torch.cat(inputs, 1))))
 
+    def _checkpointed(self, inputs: list[torch.Tensor]) -> torch.Tensor:
+        # Recompute concat-BN-ReLU-conv in backward instead of storing it (Pleiss et al. 2017).
+        # The recomputation must not update BN's running statistics a second time: it normalises
+        # with the batch statistics (what the first pass used) but leaves the buffers alone.
+        first_pass = [True]
+
+        def run(*xs: torch.Tensor) -> torch.Tensor:
+            cat = torch.cat(xs, 1)
+            norm = self.norm1
+            if first_pass[0] or not norm.training:
+                first_pass[0] = False
+                y = norm(cat)
+            else:
+                # Throw-away copies of the statistics keep the saved-tensor layout of the first pass.
+                y = F.batch_norm(cat, norm.running_mean.clone(), norm.running_var.clone(), norm.weight,
+                                 norm.bias, True, 0.0, norm.eps)
+            return self.conv1(self.relu1(y))
+
+        return cp.checkpoint(run, *inputs, use_reentrant=False)
+
     def forward(self, inputs: list[torch.Tensor]) -> torch.Tensor:  # inputs: list of (B, c_i, H, W)
         if self.memory_efficient and torch.is_grad_enabled() and any(t.requires_grad for t in inputs):
-            # Recompute concat-BN-ReLU-conv in backward instead of storing it (Pleiss et al. 2017).
-            out = cp.checkpoint(self._concat_norm_conv, *inputs, use_reentrant=False)
+            out = self._checkpointed(inputs)
         else:
             out = self._concat_norm_conv(*inputs)  # (B, bn_size·k or k, H, W)
         if self.has_bottleneck:

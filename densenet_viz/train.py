@@ -14,7 +14,7 @@ import random
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -253,7 +253,19 @@ def _average_buffers(model: torch.nn.Module, world: int) -> None:
 
 
 def train(args: TrainArgs, log=print) -> dict:
-    """Train, keep the best epoch on val, write weights + card; returns the card (rank 0)."""
+    """Train, keep the best epoch on val, write weights + card (rank 0); returns the card."""
+    model, card = fit(args, log)
+    rank, _, world = _dist_info()
+    if rank == 0:
+        save_model(model, args.out, card)
+        log(f"wrote {args.out} and its card ({card['training']['wall_time_s']:.0f} s)")
+    if world > 1:
+        dist.barrier()
+    return card
+
+
+def fit(args: TrainArgs, log=print) -> tuple[DenseNet, dict]:
+    """The training loop: returns the selected model (EMA if enabled, best val epoch) and its card."""
     device = torch.device(args.device) if args.device else default_device()
     rank, world = _setup_distributed(device)
     if world > 1 and device.type == "cuda":
@@ -284,7 +296,7 @@ def train(args: TrainArgs, log=print) -> dict:
         ema.load_state_dict(model.state_dict())
         ema.requires_grad_(False)
     decay, no_decay = [], []
-    for name, p in model.named_parameters():
+    for _name, p in model.named_parameters():
         (no_decay if p.ndim <= 1 else decay).append(p)  # no weight decay on BN and biases
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
@@ -351,6 +363,8 @@ def train(args: TrainArgs, log=print) -> dict:
         bar.close()
         if world > 1:
             _average_buffers(model, world)
+            if ema is not None:
+                _average_buffers(ema, world)
         record = {"epoch": epoch + 1, "train_loss": loss_sum / max(seen, 1), "train_top1": correct / max(seen, 1),
                   "images_per_s": seen * world / (time.perf_counter() - t0), "lr": opt.param_groups[0]["lr"]}
         evaluated = ema if ema is not None else model
@@ -362,8 +376,8 @@ def train(args: TrainArgs, log=print) -> dict:
                 best = {"val_top1": record["val_top1"], "epoch": epoch + 1}
                 best_state = {k: v.detach().clone() for k, v in evaluated.state_dict().items()}
         history.append(record)
-        say("epoch {epoch}: loss {train_loss:.3f}, train top-1 {train_top1:.3f}, {images_per_s:.1f} img/s".format(**record)
-            + (f", val top-1 {record['val_top1']:.3f}" if "val_top1" in record else ""))
+        line = "epoch {epoch}: loss {train_loss:.3f}, train top-1 {train_top1:.3f}, {images_per_s:.1f} img/s"
+        say(line.format(**record) + (f", val top-1 {record['val_top1']:.3f}" if "val_top1" in record else ""))
         if ckpt_dir and is_main:
             _save_checkpoint(ckpt_dir, model, ema, opt, epoch + 1, step, best)
     wall = time.perf_counter() - started
@@ -393,14 +407,9 @@ def train(args: TrainArgs, log=print) -> dict:
             "notes": args.notes,
         },
         "metrics": {"val_top1": best["val_top1"] if best["val_top1"] >= 0 else None},
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
-    if is_main:
-        save_model(final, args.out, card)
-        say(f"wrote {args.out} and its card ({wall:.0f} s)")
-    if world > 1:
-        dist.barrier()
-    return card
+    return final, card
 
 
 class _progress:

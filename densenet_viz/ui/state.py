@@ -71,7 +71,10 @@ def _first_run_from_url() -> None:
     lang = params.get("lang", "en")
     st.session_state["lang"] = lang if lang in LANGUAGES else "en"
     has_config = any(k != "lang" for k in params)
-    config, preset, problem = config_from_query(params) if has_config else (PRESETS[DEFAULT_PRESET], DEFAULT_PRESET, None)
+    if has_config:
+        config, preset, problem = config_from_query(params)
+    else:
+        config, preset, problem = PRESETS[DEFAULT_PRESET], DEFAULT_PRESET, None
     st.session_state["cfg_preset"] = preset
     _load_into_widgets(config)
     st.session_state["_url_problem"] = (problem, preset) if problem else None
