@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..graph import dense_block_graph
 from ..i18n import t
 from ..plan import format_count
+from ..plots import make_block_graph_figure
 from .cache import cached_plan, device_name
 from .state import current_config, current_lang
 
@@ -16,6 +18,11 @@ def render_home() -> None:
     st.title(t("home.title", lang))
     st.markdown(t("home.intro", lang))
     plan = cached_plan(config)
+    # The picture: a 4-layer block with the current k and stem width; the last layer's inputs in red.
+    picture = dense_block_graph(config.num_init_features, config.growth_rate, 4)
+    st.plotly_chart(make_block_graph_figure(picture, lang, selected=4, height=220, compact=True),
+                    width="stretch", key="home_picture")
+    st.caption(t("home.picture", lang))
     st.info(t("home.current", lang, variant=config.variant, k=config.growth_rate,
               blocks=list(config.block_config), params=format_count(plan.params), depth=plan.depth))
     st.subheader(t("home.next", lang))

@@ -27,6 +27,19 @@ FIELD_KEYS = {
 }
 
 
+# Sidebar ranges narrower than the config's own validation: a link outside them would crash the widget.
+WIDGET_RANGES = {"growth_rate": (1, 64), "compression": (0.05, 1.0), "drop_rate": (0.0, 0.9)}
+
+
+def _outside_widgets(config: DenseNetConfig) -> str | None:
+    """Why ``config`` cannot be shown by the sidebar's widgets, or None if it can."""
+    for name, (lo, hi) in WIDGET_RANGES.items():
+        value = getattr(config, name)
+        if not lo <= value <= hi:
+            return f"{name}={value:g} is outside the sidebar's range {lo:g} to {hi:g}"
+    return None
+
+
 def _widget_value(field: str, value):
     if field == "block_config":
         return ",".join(str(v) for v in value)
@@ -75,6 +88,8 @@ def _first_run_from_url() -> None:
         config, preset, problem = config_from_query(params)
     else:
         config, preset, problem = PRESETS[DEFAULT_PRESET], DEFAULT_PRESET, None
+    if problem is None and _outside_widgets(config):
+        problem, config = _outside_widgets(config), PRESETS[preset]
     st.session_state["cfg_preset"] = preset
     _load_into_widgets(config)
     st.session_state["_url_problem"] = (problem, preset) if problem else None

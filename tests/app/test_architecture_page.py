@@ -1,0 +1,128 @@
+"""Architecture page: the growth chart follows the sidebar's k, metrics, code, build on the device."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from densenet_viz.config import PRESETS
+from densenet_viz.plan import plan_network
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "pages/architecture.py"
+
+
+@pytest.fixture(autouse=True)
+def _navigation_v2(monkeypatch):
+    # With a pages/ folder beside app.py, Streamlit runs a switched-to page as a v1 page, without app.py
+    # and its sidebar, until st.navigation has run in that process. A server stays in v2 mode after its
+    # first run through app.py; AppTest resets the flag on every run, so pin it the way a server has it.
+    from streamlit.runtime import pages_manager
+
+    init = pages_manager.PagesManager.__init__
+
+    def v2_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", v2_init)
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _spec(at: AppTest, i: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def _widths(config) -> list[int]:
+    return [r.in_channels for r in plan_network(config).rows if r.stage in ("dense_layer", "transition")]
+
+
+def test_loads_with_the_plan_of_densenet121():
+    at = _open()
+    spec = _spec(at)
+    assert spec["data"][0]["y"] == _widths(PRESETS["densenet121"])
+    assert spec["layout"]["sliders"][0]["active"] == 31  # k = 32 among 1..64
+    assert len(spec["frames"]) == 61  # the play animation
+    assert at.title[0].value == "Architecture and channel growth"
+    values = {m.label: m.value for m in at.metric}
+    assert values["Depth L"] == "121" and values["Parameters"] == "7.98M"
+    assert "DenseNetConfig(" in at.code[0].value and "growth_rate=32" in at.code[0].value
+    assert "torchvision.models.DenseNet(" in at.code[1].value
+
+
+def test_moving_k_redraws_with_the_plan_and_builds_nothing():
+    at = _open()
+    at.sidebar.slider(key="cfg_k").set_value(12).run()
+    assert not at.exception
+    spec = _spec(at)
+    config = PRESETS["densenet121"].replace(growth_rate=12)
+    assert spec["data"][0]["y"] == _widths(config)
+    assert spec["layout"]["title"]["text"].startswith("k = 12")
+    assert {m.label: m.value for m in at.metric}["Parameters"] != "7.98M"
+    assert "arch_build_result" not in at.session_state  # moving a slider never builds a model
+
+
+def test_overlay_second_config():
+    at = _open()
+    at.toggle(key="arch_compare").set_value(True).run()
+    at.slider(key="arch_k2").set_value(12).run()
+    spec = _spec(at)
+    assert len(spec["data"]) == 3
+    assert spec["data"][2]["y"] == _widths(PRESETS["densenet121"].replace(growth_rate=12))
+    memory = _spec(at, 1)
+    naive = memory["data"][0]["customdata"]
+    assert naive == [plan_network(PRESETS["densenet121"]).activation_bytes(32, "float32", "naive"),
+                     plan_network(PRESETS["densenet121"].replace(growth_rate=12)).activation_bytes(32, "float32",
+                                                                                                    "naive")]
+    assert len(at.metric) == 10  # two rows of five
+
+
+def test_language_switch():
+    at = _open()
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert at.title[0].value == "网络结构与通道增长"
+    assert "通道" in _spec(at)["layout"]["yaxis"]["title"]["text"]
+
+
+def _tiny(at: AppTest) -> AppTest:
+    at.sidebar.text_input(key="cfg_blocks").set_value("2,3").run()
+    at.sidebar.slider(key="cfg_k").set_value(4).run()
+    at.sidebar.number_input(key="cfg_size").set_value(32).run()
+    assert not at.sidebar.error
+    return at
+
+
+def test_build_on_device_agrees_with_the_plan():
+    at = _tiny(_open())
+    at.button(key="arch_build").click().run()
+    assert not at.exception
+    assert any("agrees with the plan at all" in s.value for s in at.success), [s.value for s in at.success]
+    labels = [m.label for m in at.metric]
+    assert "Forward time (1 image)" in labels and "Peak CUDA memory" in labels
+
+
+def test_build_refuses_what_does_not_fit(monkeypatch):
+    import densenet_viz.graph as graph
+
+    monkeypatch.setattr(graph, "memory_limit_bytes", lambda device, fraction=0.5: 1024)
+    at = _tiny(_open())
+    at.button(key="arch_build").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("Not built" in e and "1 KiB" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("stem", ["cifar"])
+def test_torchvision_code_refused_for_cifar(stem):
+    at = _open()
+    at.sidebar.radio(key="cfg_stem").set_value(stem).run()
+    at.sidebar.number_input(key="cfg_size").set_value(32).run()
+    assert len(at.code) == 1
+    assert any("Plain torchvision cannot build" in i.value for i in at.info)

@@ -1,0 +1,165 @@
+"""AppTest: the Follow-a-flower page steps through every stage of one cached forward pass."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import densenet_viz.walkthrough as walkthrough_module
+from densenet_viz.i18n import EN, ZH
+from densenet_viz.walkthrough import stage_plan_shapes
+from densenet_viz.weights import SHIPPED_MODEL, load_card
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
+
+
+@pytest.fixture(autouse=True)
+def _navigation_v2(monkeypatch):
+    # With a pages/ folder beside app.py, AppTest runs a switched-to page as a v1 page (without app.py and
+    # its sidebar) because it resets Streamlit's navigation flag on every run; a server stays in v2 mode
+    # after its first run through app.py. Pin the flag the way a running server has it.
+    from streamlit.runtime import pages_manager
+
+    init = pages_manager.PagesManager.__init__
+
+    def v2_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", v2_init)
+
+
+def decode(v):
+    """A Plotly array from a chart's JSON spec (plain list or base64 typed array)."""
+    if isinstance(v, dict) and "bdata" in v:
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        if "shape" in v:
+            arr = arr.reshape([int(n) for n in str(v["shape"]).split(",")])
+        return arr.tolist()
+    return list(v)
+
+
+def charts(at) -> dict[str, dict]:
+    """The page's Plotly figures as JSON, by the widget key at the end of their element id."""
+    return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
+
+
+def open_walkthrough() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.switch_page("pages/walkthrough.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def expected_shapes() -> list[str]:
+    card = load_card(SHIPPED_MODEL)
+    from densenet_viz.plan import plan_network
+
+    plan = plan_network(card.config.replace(input_size=card.preprocessing.input_size))
+    return ["×".join(str(d) for d in shape) for _, _, shape in stage_plan_shapes(plan)]
+
+
+def shape_metric(at) -> str:
+    return next(m.value for m in at.metric if m.label == EN["walk.shape"])
+
+
+def test_steps_through_every_stage_from_a_single_forward_pass(monkeypatch):
+    from densenet_viz.ui.teaching import cached_walkthrough
+
+    calls = []
+    real = walkthrough_module.walk_through
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(walkthrough_module, "walk_through", counting)
+    cached_walkthrough.clear()
+    at = open_walkthrough()
+    shapes = expected_shapes()
+    assert len(shapes) == 12  # DenseNet-121: stem, 4 blocks, 3 transitions, norm5, pool, classifier, softmax
+    assert at.select_slider(key="walk_stage").value == 0
+    assert at.button(key="walk_prev").disabled
+    seen = [shape_metric(at)]
+    assert any(EN["walk.plan_ok"] == c.value for c in at.caption)
+    for _ in range(len(shapes) - 1):
+        at.button(key="walk_next").click().run()
+        assert not at.exception
+        seen.append(shape_metric(at))
+        assert not at.warning, [w.value for w in at.warning]  # no plan mismatch anywhere
+    assert seen == shapes
+    assert at.select_slider(key="walk_stage").value == len(shapes) - 1
+    assert at.button(key="walk_next").disabled
+
+    # The last stage: softmax probabilities (5 classes, summing to 100%) and the pooled vector's top entries.
+    figs = charts(at)
+    probs = figs["walk_probs"]["data"][0]
+    assert probs["x"] == list(load_card(SHIPPED_MODEL).class_names)
+    assert sum(decode(probs["y"])) == pytest.approx(100.0, abs=1e-3)
+    pooled = decode(figs["walk_pooled_final"]["data"][0]["y"])
+    assert len(pooled) == 20 and pooled == sorted(pooled, reverse=True)
+
+    at.button(key="walk_prev").click().run()
+    assert at.select_slider(key="walk_stage").value == len(shapes) - 2
+    assert "walk_logits" in charts(at)
+    assert len(calls) == 1  # stepping back and forth never ran the model again
+
+
+def test_slider_jumps_to_a_dense_block_with_both_grids():
+    at = open_walkthrough()
+    at.select_slider(key="walk_stage").set_value(3).run()  # stem, block 1, transition 1, block 2
+    assert shape_metric(at) == expected_shapes()[3]
+    figs = charts(at)
+    active = [tr for tr in figs["walk_active"]["data"] if tr["type"] == "heatmap"]
+    newest = [tr for tr in figs["walk_newest"]["data"] if tr["type"] == "heatmap"]
+    assert len(active) == 8 and len(newest) == 8
+    for tr in active + newest:
+        z = np.asarray(decode(tr["z"]), dtype=float)
+        assert z.shape == (20, 20) and z.min() >= 0.0 and z.max() <= 1.0
+    # Block 2 of DenseNet-121: 128 + 12·32 = 512 channels; the last layer added channels 480–511.
+    titles = [a["text"] for a in figs["walk_newest"]["layout"]["annotations"]]
+    assert all(480 <= int(s.split()[-1]) <= 511 for s in titles)
+    text = " ".join(m.value for m in at.markdown)
+    assert "from 128 to **512**" in text
+
+
+def test_chinese_from_a_shared_link_and_another_example():
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params["lang"] = "zh"  # a shared link in Chinese
+    at.run()
+    at.switch_page("pages/walkthrough.py").run()
+    assert not at.exception
+    assert at.title[0].value == ZH["walk.title"]
+    assert any("主干" in m.value for m in at.markdown)
+    assert at.sidebar.selectbox(key="lang").value == "zh"
+    options = at.selectbox(key="walk_example").options
+    assert len(options) >= 1
+    if len(options) > 1:
+        at.selectbox(key="walk_example").set_value(options[1]).run()
+        assert not at.exception and not at.error
+        assert at.title[0].value == ZH["walk.title"]
+        assert any(m.label == ZH["walk.shape"] for m in at.metric)
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert at.title[0].value == EN["walk.title"]
+
+
+def test_upload_mode_without_a_file_asks_for_one():
+    at = open_walkthrough()
+    at.radio(key="walk_source").set_value("upload").run()
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info][-1] == EN["walk.upload_hint"]
+
+
+def test_a_broken_example_file_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
+    monkeypatch.setattr(walkthrough_module, "example_images", lambda folder=None: [broken])
+    at = open_walkthrough()
+    assert not at.exception
+    assert len(at.error) == 1 and "broken.jpg" in at.error[0].value

@@ -1,0 +1,191 @@
+"""Figures carry the plan's numbers (read back from fig.data / fig.layout), in both languages."""
+
+import pytest
+
+from densenet_viz.config import PRESETS, DenseNetConfig
+from densenet_viz.graph import dense_block_graph, feature_reuse
+from densenet_viz.plan import DTYPE_BYTES, plan_network
+from densenet_viz.plots import (
+    LAYER_COLUMNS,
+    flow_stages,
+    growth_series,
+    layer_table,
+    layer_table_csv,
+    make_block_graph_figure,
+    make_composition_figure,
+    make_flow_figure,
+    make_flow_memory_figure,
+    make_growth_figure,
+    make_memory_figure,
+    make_resnet_block_figure,
+    make_reuse_heatmap,
+    make_table_figure,
+    make_width_contrast_figure,
+    plan_metrics,
+    transition_table,
+)
+
+D121 = PRESETS["densenet121"]
+TINY = DenseNetConfig(growth_rate=4, block_config=(3, 5), num_init_features=6, bn_size=2, num_classes=3,
+                      stem="cifar", input_size=16)
+
+
+def _widths(plan):
+    return [r.in_channels for r in plan.rows if r.stage in ("dense_layer", "transition")]
+
+
+def test_growth_series_grows_by_k_and_drops_by_theta():
+    plan = plan_network(D121)
+    s = growth_series(plan)
+    assert list(s.channels) == _widths(plan)
+    assert s.channels[:7] == (64, 96, 128, 160, 192, 224, 256)  # block 1 then transition 1 receives 256
+    assert s.channels[7] == 128  # block 2's first layer: θ·256
+    assert s.stages.count("transition") == 3 and len(s.x) == 58 + 3
+    assert s.hw[0] == 56 and s.hw[-1] == 7
+
+
+def test_growth_figure_slider_holds_the_plan_for_every_k():
+    fig = make_growth_figure(D121, "en")
+    assert list(fig.data[0].y) == _widths(plan_network(D121))
+    assert list(fig.data[1].y) == list(growth_series(plan_network(D121)).hw)  # H×W on the second axis
+    assert fig.data[1].yaxis == "y2"
+    slider = fig.layout.sliders[0]
+    assert [st.label for st in slider.steps] == [str(k) for k in range(1, 65)]
+    assert slider.steps[slider.active].label == "32"
+    for k in (1, 12, 40, 64):
+        step = slider.steps[k - 1]
+        assert step.method == "update" and list(step.args[2]) == [0]  # restyles trace 0 only, in the browser
+        plan_k = plan_network(D121.replace(growth_rate=k))
+        assert list(step.args[0]["y"][0]) == _widths(plan_k)
+        assert f"k = {k}" in step.args[1]["title.text"]
+    assert "7.98M" in fig.layout.title.text and "1024" in fig.layout.title.text
+
+
+def test_growth_figure_blocks_annotations_and_play_frames():
+    fig = make_growth_figure(D121, "en")
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(rects) == 4 and len(lines) == 3
+    assert [a.text for a in fig.layout.annotations] == [f"Block {b} · {h}×{h}" for b, h in
+                                                      ((1, 56), (2, 28), (3, 14), (4, 7))]
+    # Play: frames grow the x range layer by layer; the last frame shows every point.
+    lengths = [len(f.data[0].x) for f in fig.frames]
+    assert lengths == list(range(1, 62))
+    assert fig.layout.updatemenus[0].buttons[0].method == "animate"
+    deep = DenseNetConfig(growth_rate=8, block_config=(128, 128, 128), input_size=512)
+    frames = make_growth_figure(deep, "en", ks=(8,)).frames
+    assert len(frames) <= 121 and len(frames[-1].data[0].x) == 128 * 3 + 2
+
+
+def test_growth_figure_overlay_and_chinese():
+    other = D121.replace(growth_rate=12, compression=0.75)
+    fig = make_growth_figure(D121, "zh", compare=other)
+    assert len(fig.data) == 3
+    assert list(fig.data[2].y) == _widths(plan_network(other))
+    assert "k = 12" in fig.data[2].name and "0.75" in fig.data[2].name
+    assert "通道" in fig.layout.yaxis.title.text and "第 1 块" in fig.layout.annotations[0].text
+    assert make_growth_figure(D121, "en").layout.yaxis.title.text != fig.layout.yaxis.title.text
+
+
+def test_metrics_and_memory_figure():
+    plan, other = plan_network(D121), plan_network(D121.replace(growth_rate=12))
+    m = plan_metrics(plan, 8, "float16")
+    assert m == {"params": plan.params, "macs": plan.macs, "depth": 121,
+                 "act_naive": plan.activation_bytes(8, "float16", "naive"),
+                 "act_shared": plan.activation_bytes(8, "float16", "shared")}
+    assert m["act_shared"] < m["act_naive"]
+    fig = make_memory_figure([("a", plan), ("b", other)], 8, "float16", "en")
+    naive, shared = fig.data
+    assert list(naive.customdata) == [plan.activation_bytes(8, "float16", "naive"),
+                                      other.activation_bytes(8, "float16", "naive")]
+    assert list(shared.customdata) == [plan.activation_bytes(8, "float16", "shared"),
+                                       other.activation_bytes(8, "float16", "shared")]
+    assert naive.y[0] == pytest.approx(naive.customdata[0] / 2**20)
+
+
+def test_layer_table_and_csv():
+    plan = plan_network(TINY)
+    rows = layer_table(plan)
+    assert len(rows) == len(plan.rows) and tuple(rows[0]) == LAYER_COLUMNS
+    csv = layer_table_csv(plan).splitlines()
+    assert csv[0] == ",".join(LAYER_COLUMNS) and len(csv) == len(plan.rows) + 1
+    r = plan.rows[1]  # row 0 is the stem
+    assert csv[2].split(",") == [str(getattr(r, c)) for c in LAYER_COLUMNS]
+    fig = make_table_figure(["A", "B"], [[1, "x"], [2, "y"]])
+    assert list(fig.data[0].cells.values[0]) == [1, 2] and list(fig.data[0].cells.values[1]) == ["x", "y"]
+
+
+def _segments(trace) -> int:
+    return sum(1 for v in trace.x if v is None)
+
+
+def test_block_graph_figure_highlights_the_selected_layer():
+    g = dense_block_graph(in_channels=64, growth_rate=32, n_layers=6)
+    fig = make_block_graph_figure(g, "en", selected=4)
+    base, hover, highlight, nodes = fig.data
+    assert _segments(highlight) == 4  # layer 4 receives from the input and layers 1-3
+    assert _segments(base) + _segments(highlight) == len(g.edges) == 21 + 7
+    assert len(hover.hovertext) == len(g.edges)
+    assert "Block input → Layer 4: 64 channels" in hover.hovertext
+    assert "Layer 2 → Layer 4: 32 channels" in hover.hovertext
+    colors = list(nodes.marker.color)
+    assert colors[4] != colors[5] and colors[0] == colors[1] == colors[3]  # sources share a colour
+    assert "160" in nodes.hovertext[4]  # layer 4 receives 64 + 3·32
+    zh = make_block_graph_figure(g, "zh", selected=4)
+    assert "块输入 → 第 4 层：64 个通道" in zh.data[1].hovertext
+
+
+def test_composition_sums_to_each_layers_input():
+    g = dense_block_graph(in_channels=10, growth_rate=3, n_layers=5)
+    fig = make_composition_figure(g, "en")
+    assert len(fig.data) == 5  # the block input plus layers 1..4 (layer 5 feeds no later layer here)
+    totals = [sum(trace.y[i] for trace in fig.data) for i in range(5)]
+    assert totals == [g.input_width(ell) for ell in range(1, 6)] == [10, 13, 16, 19, 22]
+    assert list(fig.data[0].y) == [10] * 5 and list(fig.data[2].y) == [0, 0, 3, 3, 3]
+
+
+def test_resnet_contrast_keeps_width_constant():
+    g = dense_block_graph(in_channels=10, growth_rate=3, n_layers=5)
+    fig = make_resnet_block_figure(10, 5, "en")
+    assert all(": 10 channels" in h for h in fig.data[2].hovertext) and len(fig.data[2].x) == 6
+    w = make_width_contrast_figure(g, "en")
+    assert list(w.data[0].y) == [10, 13, 16, 19, 22] and list(w.data[1].y) == [10] * 5
+
+
+def test_reuse_heatmap_shows_the_matrix():
+    from densenet_viz.model import build_densenet
+
+    m = feature_reuse(build_densenet(TINY, device="cpu"), 1)
+    fig = make_reuse_heatmap(m, "en", "title")
+    z = fig.data[0].z
+    assert [list(r) for r in z] == [list(r) for r in m.values]
+    assert list(fig.data[0].x) == ["1", "2", "3", "transition"]
+    assert list(fig.data[0].y) == ["in", "1", "2", "3"]
+    assert make_reuse_heatmap(m, "zh").data[0].x[-1] == "过渡层"
+
+
+def test_flow_figure_runs_through_the_network():
+    plan = plan_network(D121)
+    fig = make_flow_figure(plan, "en")
+    assert list(fig.data[0].x) == ["Stem", "Block 1", "Transition 1", "Block 2", "Transition 2", "Block 3",
+                                   "Transition 3", "Block 4", "Final norm", "Classifier"]
+    assert list(fig.data[0].y) == [64, 256, 128, 512, 256, 1024, 512, 1024, 1024, 1000]
+    assert list(fig.data[1].y) == [56, 56, 28, 28, 14, 14, 7, 7, 7, 1]
+    theta = plan_network(D121.replace(compression=0.25, growth_rate=12))
+    assert [s.channels for s in flow_stages(theta)][:3] == [64, 64 + 6 * 12, (64 + 6 * 12) // 4]
+    assert list(make_flow_figure(theta, "en").data[0].y)[:3] == [64, 136, 34]
+    assert "θ = 0.25" in make_flow_figure(theta, "en").layout.title.text
+    assert "过渡层 1" in make_flow_figure(plan, "zh").data[0].x
+
+
+def test_flow_memory_and_transition_table():
+    plan = plan_network(D121)
+    fig = make_flow_memory_figure(plan, 4, "float16", "en")
+    elems = [s.elements for s in flow_stages(plan)]
+    assert list(fig.data[0].customdata) == elems
+    assert list(fig.data[0].y) == pytest.approx([e * 4 * DTYPE_BYTES["float16"] / 2**20 for e in elems])
+    rows = transition_table(plan, 2, "float32")
+    assert [(r["channels_before"], r["channels_after"], r["hw_before"], r["hw_after"]) for r in rows] == [
+        (256, 128, 56, 28), (512, 256, 28, 14), (1024, 512, 14, 7)]
+    assert rows[0]["elements_before"] == 256 * 56 * 56 and rows[0]["bytes_after"] == 128 * 28 * 28 * 2 * 4
+    assert transition_table(plan_network(D121.replace(block_config=(6,), input_size=64))) == []
