@@ -19,10 +19,10 @@ def home() -> None:
 pages = [
     st.Page(home, title=t("nav.home", lang), icon="🏠", default=True, url_path="home"),
     st.Page("pages/architecture.py", title=t("nav.architecture", lang), icon="📈", url_path="architecture"),
-    st.Page("pages/concat_graph.py", title=t("nav.concat", lang), icon="🕸️", url_path="concat"),
+    st.Page("pages/concat.py", title=t("nav.concat", lang), icon="🕸️", url_path="concat"),
     st.Page("pages/transitions.py", title=t("nav.transitions", lang), icon="🔻", url_path="transitions"),
     st.Page("pages/explain.py", title=t("nav.explain", lang), icon="🔍", url_path="explain"),
     st.Page("pages/walkthrough.py", title=t("nav.walkthrough", lang), icon="🌼", url_path="walkthrough"),
-    st.Page("pages/why_densenet.py", title=t("nav.why", lang), icon="💡", url_path="why"),
+    st.Page("pages/why.py", title=t("nav.why", lang), icon="💡", url_path="why"),
 ]
 st.navigation(pages).run()

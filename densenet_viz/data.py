@@ -74,10 +74,16 @@ def load_image(source: str | Path | bytes | BinaryIO, target_side: int | None = 
             img.load()
     except ImageError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses these in Image.open, before our own size check can say how big they are.
+        raise ImageError(f"the image has too many pixels (over {MAX_PIXELS // 1_000_000} megapixels); "
+                         "please upload a smaller photo") from None
+    except UnidentifiedImageError:
         raise ImageError("this file is not an image that can be read (JPEG, PNG or WebP expected)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"the image is damaged or truncated ({str(exc)[:80]})") from None
+    except Exception as exc:  # noqa: BLE001 - decoders can raise anything on hostile bytes (zlib.error, ...)
+        raise ImageError(f"the image is damaged and cannot be decoded ({type(exc).__name__})") from None
     try:
         img = ImageOps.exif_transpose(img)  # phones store rotation in EXIF rather than in pixels
     except Exception:  # noqa: BLE001 - a broken EXIF block must not lose an otherwise good photo
@@ -89,7 +95,8 @@ def to_rgb(img: Image.Image) -> Image.Image:
     """Any mode to 8-bit RGB: 16-bit scaled (not clipped), CMYK converted, alpha over white."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(img, dtype=np.float64)
-        top = 65535.0 if arr.max() > 255 else 255.0
+        # 16-bit files are scaled by their bit depth (a dark 16-bit photo stays dark), not by their max.
+        top = 65535.0 if img.mode.startswith("I;16") or arr.max() > 255 else 255.0
         img = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
     elif img.mode == "F":
         arr = np.asarray(img, dtype=np.float64)

@@ -187,7 +187,7 @@ def mix_batch(x: torch.Tensor, y: torch.Tensor, n_classes: int, mixup: float, cu
 
 
 # -------------------------------------------------------------------------- checkpoints
-def _save_checkpoint(folder: Path, model, ema, opt, epoch: int, step: int, best: dict) -> None:
+def _save_checkpoint(folder: Path, model, ema, opt, epoch: int, step: int, best: dict, history: list) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     if ema is not None:
@@ -198,14 +198,15 @@ def _save_checkpoint(folder: Path, model, ema, opt, epoch: int, step: int, best:
             if torch.is_tensor(val):
                 tensors[f"optim.{idx}.{key}"] = val.detach().cpu().contiguous().reshape(val.shape)
     tensors["rng.torch"] = torch.get_rng_state()
-    meta = {"epoch": epoch, "step": step, "best": best, "param_groups": opt_state["param_groups"]}
+    meta = {"epoch": epoch, "step": step, "best": best, "history": history,
+            "param_groups": opt_state["param_groups"]}
     tmp = folder / "checkpoint.safetensors.tmp"
     save_file(tensors, str(tmp))
     tmp.replace(folder / "checkpoint.safetensors")  # atomic: a crash never leaves half a checkpoint
     (folder / "checkpoint.json").write_text(json.dumps(meta, indent=1))
 
 
-def _load_checkpoint(folder: Path, model, ema, opt) -> tuple[int, int, dict]:
+def _load_checkpoint(folder: Path, model, ema, opt) -> tuple[int, int, dict, list]:
     tensors = load_file(str(folder / "checkpoint.safetensors"))
     meta = json.loads((folder / "checkpoint.json").read_text())
     model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
@@ -218,7 +219,7 @@ def _load_checkpoint(folder: Path, model, ema, opt) -> tuple[int, int, dict]:
             state.setdefault(int(idx), {})[key] = v
     opt.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
     torch.set_rng_state(tensors["rng.torch"])
-    return meta["epoch"], meta["step"], meta["best"]
+    return meta["epoch"], meta["step"], meta["best"], meta.get("history", [])
 
 
 # ------------------------------------------------------------------------------ training
@@ -308,15 +309,14 @@ def fit(args: TrainArgs, log=print) -> tuple[DenseNet, dict]:
     if args.max_steps:
         total_steps = min(total_steps, args.max_steps)
     warmup = max(1, int(args.warmup_epochs * steps_per_epoch))
-    start_epoch, step, best = 0, 0, {"val_top1": -1.0, "epoch": -1}
+    start_epoch, step, best, history = 0, 0, {"val_top1": -1.0, "epoch": -1}, []
     ckpt_dir = Path(args.checkpoint_dir) if args.checkpoint_dir else None
     if args.resume and ckpt_dir and (ckpt_dir / "checkpoint.safetensors").is_file():
-        start_epoch, step, best = _load_checkpoint(ckpt_dir, model, ema, opt)
+        start_epoch, step, best, history = _load_checkpoint(ckpt_dir, model, ema, opt)
         say(f"resumed from {ckpt_dir} at epoch {start_epoch}, step {step}")
 
     mean = torch.tensor(prep.mean, device=device)
     std = torch.tensor(prep.std, device=device)
-    history = []
     started = time.perf_counter()
     best_state = None
     for epoch in range(start_epoch, args.epochs):
@@ -379,7 +379,7 @@ def fit(args: TrainArgs, log=print) -> tuple[DenseNet, dict]:
         line = "epoch {epoch}: loss {train_loss:.3f}, train top-1 {train_top1:.3f}, {images_per_s:.1f} img/s"
         say(line.format(**record) + (f", val top-1 {record['val_top1']:.3f}" if "val_top1" in record else ""))
         if ckpt_dir and is_main:
-            _save_checkpoint(ckpt_dir, model, ema, opt, epoch + 1, step, best)
+            _save_checkpoint(ckpt_dir, model, ema, opt, epoch + 1, step, best, history)
     wall = time.perf_counter() - started
 
     final = ema if ema is not None else model

@@ -16,7 +16,9 @@ from densenet_viz.plots import (
     plan_metrics,
 )
 from densenet_viz.ui.cache import cached_model, cached_plan, device_name
-from densenet_viz.ui.state import current_config, current_lang
+from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
+
+ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 
 lang = current_lang()
 config = current_config()

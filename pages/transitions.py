@@ -6,7 +6,9 @@ from densenet_viz.i18n import t
 from densenet_viz.plan import DTYPE_BYTES, format_bytes
 from densenet_viz.plots import make_flow_figure, make_flow_memory_figure, make_table_figure, transition_table
 from densenet_viz.ui.cache import cached_plan
-from densenet_viz.ui.state import current_config, current_lang
+from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
+
+ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 
 lang = current_lang()
 config = current_config()

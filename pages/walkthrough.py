@@ -15,10 +15,12 @@ from densenet_viz.plots_teaching import (
     make_top_entries_figure,
 )
 from densenet_viz.ui.cache import trained_model
-from densenet_viz.ui.state import current_lang
+from densenet_viz.ui.state import current_lang, ensure_app_navigation
 from densenet_viz.ui.teaching import cached_walkthrough
 from densenet_viz.walkthrough import example_images, synthetic_flower_bytes
 from densenet_viz.weights import SHIPPED_MODEL, WeightsError
+
+ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 
 lang = current_lang()
 st.title(t("walk.title", lang))

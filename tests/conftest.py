@@ -39,3 +39,44 @@ def make_flower_folder(root: Path, classes=("daisy", "roses"), per_class=6, size
             Image.fromarray(img).save(d / f"img{i}.jpg", quality=90)
     (root / classes[0] / "notes.txt").write_text("not an image")
     return root
+
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _navigation_v2(request, monkeypatch):
+    """Run AppTests the way a live server runs after its first request: in st.navigation mode.
+
+    With a pages/ folder beside app.py, Streamlit treats the app as an old-style multipage app until
+    st.navigation has run once in the process. A live server switches for good on its first run
+    (ui.state.ensure_app_navigation covers a first request that is a deep link); AppTest resets that
+    flag on every run, so it is pinned here, or a switched-to page would run without app.py's sidebar.
+    """
+    if "app" not in request.node.path.parts[-2:-1]:
+        yield
+        return
+    from streamlit.runtime import pages_manager
+
+    init = pages_manager.PagesManager.__init__
+
+    def v2_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", v2_init)
+    yield
+
+
+def open_page(page: str | None, timeout: float = 120, query: dict | None = None):
+    """An AppTest of app.py (sidebar included), switched to ``page`` (e.g. "pages/concat.py")."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -26,8 +26,8 @@ def render_home() -> None:
     st.info(t("home.current", lang, variant=config.variant, k=config.growth_rate,
               blocks=list(config.block_config), params=format_count(plan.params), depth=plan.depth))
     st.subheader(t("home.next", lang))
-    for key, page in (("architecture", "pages/architecture.py"), ("concat", "pages/concat_graph.py"),
+    for key, page in (("architecture", "pages/architecture.py"), ("concat", "pages/concat.py"),
                       ("transitions", "pages/transitions.py"), ("explain", "pages/explain.py"),
-                      ("walkthrough", "pages/walkthrough.py"), ("why", "pages/why_densenet.py")):
+                      ("walkthrough", "pages/walkthrough.py"), ("why", "pages/why.py")):
         st.page_link(page, label=f"{t('nav.' + key, lang)}: {t('home.next_' + key, lang)}")
     st.caption(t("home.device", lang, device=device_name()[1]))

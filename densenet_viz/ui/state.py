@@ -97,9 +97,22 @@ def _first_run_from_url() -> None:
     st.session_state["_ui_initialised"] = True
 
 
+WIDGET_KEYS = ("lang", "cfg_preset", *FIELD_KEYS)
+
+
+def _restore_widgets() -> None:
+    # Streamlit drops a widget's state after any run that did not draw it (a page opened before
+    # app.py took over, an interrupted run). Put back the last values so the sidebar never resets.
+    saved = st.session_state.get("_widget_values", {})
+    for key in WIDGET_KEYS:
+        if key not in st.session_state and key in saved:
+            st.session_state[key] = saved[key]
+
+
 def render_sidebar() -> DenseNetConfig:
     """Draw the sidebar; store and return the config every page uses."""
     _first_run_from_url()
+    _restore_widgets()
     sb = st.sidebar
     lang = sb.selectbox(t("sidebar.language", st.session_state["lang"]), list(LANGUAGES),
                         format_func=LANGUAGES.__getitem__, key="lang")
@@ -109,7 +122,7 @@ def render_sidebar() -> DenseNetConfig:
         sb.warning(t("sidebar.bad_link", lang, reason=problem[0], preset=problem[1]))
     sb.selectbox(t("sidebar.preset", lang), list(PRESETS), key="cfg_preset",
                  format_func=lambda n: PRESET_INFO[n].title, on_change=_on_preset_change)
-    sb.button(t("sidebar.reset", lang), on_click=_on_reset, use_container_width=True)
+    sb.button(t("sidebar.reset", lang), on_click=_on_reset, width="stretch")
     sb.slider(t("sidebar.growth_rate", lang), 1, 64, key="cfg_k", help=t("sidebar.growth_rate_help", lang))
     sb.text_input(t("sidebar.blocks", lang), key="cfg_blocks", help=t("sidebar.blocks_help", lang))
     sb.number_input(t("sidebar.init_features", lang), 1, 1024, step=1, key="cfg_init")
@@ -138,6 +151,7 @@ def render_sidebar() -> DenseNetConfig:
         sb.success(t("sidebar.parity", lang, title=info.title, params=params, top1=info.published_top1,
                      dataset=info.dataset))
     sb.caption(t("sidebar.share", lang))
+    st.session_state["_widget_values"] = {k: st.session_state[k] for k in WIDGET_KEYS if k in st.session_state}
 
     query = config_to_query(config, st.session_state["cfg_preset"])
     query["lang"] = lang
@@ -145,6 +159,24 @@ def render_sidebar() -> DenseNetConfig:
         st.query_params.from_dict(query)
     st.session_state["config"] = config
     return config
+
+
+def ensure_app_navigation() -> None:
+    """Call first in every page: make a page opened by a deep link go through app.py.
+
+    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until
+    ``st.navigation`` has run once in the server process. A shared link opened on a freshly started
+    server would then run the page file alone, without app.py's sidebar and URL config. Switching the
+    process to ``st.navigation`` mode and rerunning sends the same URL through app.py (the page keeps
+    its address because each page's url_path is its file name).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def current_config() -> DenseNetConfig:

@@ -9,31 +9,16 @@ from streamlit.testing.v1 import AppTest
 from densenet_viz.config import PRESETS
 from densenet_viz.plan import plan_network
 
+from conftest import open_page
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/architecture.py"
 
 
-@pytest.fixture(autouse=True)
-def _navigation_v2(monkeypatch):
-    # With a pages/ folder beside app.py, Streamlit runs a switched-to page as a v1 page, without app.py
-    # and its sidebar, until st.navigation has run in that process. A server stays in v2 mode after its
-    # first run through app.py; AppTest resets the flag on every run, so pin it the way a server has it.
-    from streamlit.runtime import pages_manager
-
-    init = pages_manager.PagesManager.__init__
-
-    def v2_init(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(pages_manager.PagesManager, "__init__", v2_init)
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE)
 
 
 def _spec(at: AppTest, i: int = 0) -> dict:

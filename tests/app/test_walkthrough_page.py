@@ -19,20 +19,6 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
 
 
-@pytest.fixture(autouse=True)
-def _navigation_v2(monkeypatch):
-    # With a pages/ folder beside app.py, AppTest runs a switched-to page as a v1 page (without app.py and
-    # its sidebar) because it resets Streamlit's navigation flag on every run; a server stays in v2 mode
-    # after its first run through app.py. Pin the flag the way a running server has it.
-    from streamlit.runtime import pages_manager
-
-    init = pages_manager.PagesManager.__init__
-
-    def v2_init(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(pages_manager.PagesManager, "__init__", v2_init)
 
 
 def decode(v):

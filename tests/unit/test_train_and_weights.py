@@ -81,8 +81,10 @@ def test_resume_continues_from_the_checkpoint(tmp_path):
     assert (ckpt / "checkpoint.safetensors").is_file()
     resumed = train(tiny_args(root, tmp_path / "b.safetensors", epochs=3, checkpoint_dir=str(ckpt), resume=True,
                               val_split=0.3), log=lambda *a: None)
-    assert first["training"]["epochs_run"] == 2
-    assert resumed["training"]["epochs_run"] == 1  # only epoch 3 was left
+    assert [h["epoch"] for h in first["training"]["history"]] == [1, 2]
+    # Only epoch 3 was left to run; the history of epochs 1-2 came back from the checkpoint.
+    assert [h["epoch"] for h in resumed["training"]["history"]] == [1, 2, 3]
+    assert resumed["training"]["history"][:2] == first["training"]["history"]
     assert resumed["training"]["steps"] > first["training"]["steps"]
 
 

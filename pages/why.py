@@ -14,13 +14,15 @@ from densenet_viz.plots_teaching import (
     make_table_figure,
 )
 from densenet_viz.ui.cache import cached_plan, device_name
-from densenet_viz.ui.state import current_config, current_lang
+from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
 from densenet_viz.ui.teaching import (
     cached_gradient_flow,
     cached_memory_measurement,
     cached_reference_models,
 )
 from densenet_viz.why import ARCHS, memory_curve, our_point, trainable_batch
+
+ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 
 lang = current_lang()
 config = current_config()

@@ -12,8 +12,10 @@ from densenet_viz.plots import (
     make_width_contrast_figure,
 )
 from densenet_viz.ui.cache import cached_model, cached_plan, trained_model
-from densenet_viz.ui.state import current_config, current_lang
+from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
 from densenet_viz.weights import SHIPPED_MODEL, WeightsError
+
+ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 
 lang = current_lang()
 config = current_config()

@@ -1,0 +1,1 @@
+"""Benchmarks and the load test: scripts that print tables (see docs/benchmarks.md). Not tests."""

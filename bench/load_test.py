@@ -1,0 +1,285 @@
+"""A classroom at once: N concurrent browser sessions against one ``streamlit run`` server on loopback.
+
+Each session (its own Chromium context, so its own Streamlit session) opens the Explain page, uploads a
+different generated photo, waits for the prediction, then moves the sidebar's growth-rate slider. It
+checks that the session shows its own photo's prediction (the same top-1 class and probability as
+``python -m densenet_viz explain PHOTO --json``), that no error element appears, and it samples the
+server's resident memory throughout. Prints a table and p50/p95 latencies.
+
+    PYTHONPATH=. .venv/bin/python -m bench.load_test --sessions 20
+
+Bounded: at most 60 sessions, a total time limit (``--timeout``), loopback only, one browser process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: make `bench` and `densenet_viz` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (  # noqa: E402
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    ERROR_SELECTORS,
+    PLOTLY_DATA_JS,
+    SLIDER_THUMB,
+    SLIDER_VALUE_JS,
+    STABLE_IDLE_JS,
+    RssSampler,
+    StreamlitServer,
+    chromium_executable,
+    cli_top1,
+    library_top1,
+    make_photo,
+    percentile,
+    rss_bytes,
+    top1_from_traces,
+)
+
+MAX_SESSIONS = 60
+PROB_TOLERANCE = 1e-3  # the page plots the same float the CLI rounds to 6 digits
+# Wait in the page until a bar chart labelled with class names has been drawn.
+TOP5_DRAWN_JS = """([classes]) => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd =>
+    (gd.data || []).some(t => t.type === 'bar' && (t.y || []).length > 0
+                          && Array.from(t.y).every(v => classes.includes(String(v)))))"""
+
+
+@dataclass
+class SessionResult:
+    index: int
+    photo: str
+    expected: tuple[str, float] | None
+    shown: tuple[str, float] | None = None
+    shown_after_slider: tuple[str, float] | None = None
+    open_s: float = float("nan")
+    explain_s: float = float("nan")
+    slider_s: float = float("nan")
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        def same(a, b):
+            return a is not None and b is not None and a[0] == b[0] and abs(a[1] - b[1]) <= PROB_TOLERANCE
+
+        return not self.errors and same(self.shown, self.expected) and same(self.shown_after_slider, self.expected)
+
+
+async def _wait_idle(page, timeout_ms: float, settle_ms: int = 500) -> None:
+    await page.evaluate("() => { window.__stBusyAt = undefined; }")
+    await page.wait_for_function(STABLE_IDLE_JS, arg=[settle_ms, True], timeout=timeout_ms)
+
+
+async def _errors(page) -> list[str]:
+    return [(await e.inner_text())[:300] for e in await page.query_selector_all(ERROR_SELECTORS)]
+
+
+async def run_session(browser, url: str, index: int, photo: Path, expected, classes, timeout_ms: float,
+                      upload_label: str, screenshot: bool = False) -> SessionResult:
+    """One student: open Explain, upload ``photo``, read the top-1, move the k slider, read it again."""
+    res = SessionResult(index, photo.name, expected)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    page.set_default_timeout(timeout_ms)
+    page.on("pageerror", lambda exc: res.errors.append(f"js: {exc}"))
+    try:
+        t0 = time.perf_counter()
+        await page.goto(f"{url}/explain")
+        await _wait_idle(page, timeout_ms)
+        await page.locator('[data-testid="stMain"] [data-testid="stRadio"] label').filter(
+            has_text=upload_label).first.click()
+        uploader = page.locator('[data-testid="stMain"] input[type="file"]').first
+        await uploader.wait_for(state="attached")
+        await _wait_idle(page, timeout_ms)
+        res.open_s = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        await uploader.set_input_files(str(photo))
+        await page.wait_for_function(TOP5_DRAWN_JS, arg=[list(classes)])
+        await _wait_idle(page, timeout_ms, settle_ms=300)
+        res.explain_s = time.perf_counter() - t0
+        res.shown = top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes)
+
+        thumb = page.locator(SLIDER_THUMB).first
+        before = int(await thumb.evaluate(SLIDER_VALUE_JS))
+        t0 = time.perf_counter()
+        await thumb.focus()
+        await page.keyboard.press("ArrowLeft")
+        await page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{before - 1}'")
+        await _wait_idle(page, timeout_ms, settle_ms=300)
+        res.slider_s = time.perf_counter() - t0
+        res.shown_after_slider = top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes)
+        res.errors += await _errors(page)
+        if screenshot:
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / f"load-session-{index}.png"))
+    except Exception as exc:  # noqa: BLE001 - one failed session is a result, not the end of the test
+        res.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+    finally:
+        await context.close()
+    return res
+
+
+async def _drive(url: str, photos: list[Path], expected: dict, classes, timeout_s: float,
+                 stagger_s: float) -> list[SessionResult]:
+    from playwright.async_api import async_playwright
+
+    from densenet_viz.i18n import t
+
+    upload_label = t("explain.source_upload", "en")
+    async with async_playwright() as pw:
+        # One browser process, one context per session: a classroom's worth of tabs in little memory.
+        browser = await pw.chromium.launch(executable_path=chromium_executable(), headless=True,
+                                           args=CHROMIUM_ARGS)
+        try:
+            async def student(i: int, photo: Path):
+                await asyncio.sleep(i * stagger_s)
+                return await run_session(browser, url, i, photo, expected.get(photo.name), classes,
+                                         timeout_s * 1000, upload_label, screenshot=i == 0)
+
+            tasks = [asyncio.create_task(student(i, p)) for i, p in enumerate(photos)]
+            done, pending = await asyncio.wait(tasks, timeout=timeout_s)
+            for task in pending:
+                task.cancel()
+            results = [task.result() for task in tasks if task in done]
+            for i, task in enumerate(tasks):
+                if task in pending:
+                    r = SessionResult(i, photos[i].name, expected.get(photos[i].name))
+                    r.errors.append(f"not finished within the {timeout_s:.0f} s limit")
+                    results.append(r)
+            return sorted(results, key=lambda r: r.index)
+        finally:
+            await browser.close()
+
+
+def make_photos(folder: Path, n: int, seed0: int = 1000) -> list[Path]:
+    """``n`` different generated photos (no real data) in ``folder``."""
+    paths = []
+    for i in range(n):
+        p = folder / f"student-{i:02d}.jpg"
+        p.write_bytes(make_photo(seed0 + i, size=(640 + 16 * (i % 5), 480)))
+        paths.append(p)
+    return paths
+
+
+def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 600.0, stagger_s: float = 0.0,
+             work_dir: Path | None = None, max_rss_growth_mb: float = 1500.0, reference: str = "cli") -> dict:
+    """Drive ``sessions`` concurrent browser sessions against a running server; returns a report dict.
+
+    ``report["ok"]`` is True when every session showed its own correct prediction with no error and the
+    server's RSS grew by at most ``max_rss_growth_mb``. ``reference``: "cli" runs ``python -m densenet_viz
+    explain --json`` for the expected answers; "library" makes the same call in-process (faster).
+    """
+    from densenet_viz.weights import SHIPPED_MODEL, load_model
+
+    sessions = max(1, min(int(sessions), MAX_SESSIONS))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(work_dir or tmp)
+        photos = make_photos(folder, sessions)
+        classes = tuple(load_model(SHIPPED_MODEL)[1].class_names)
+        t0 = time.perf_counter()
+        expected = cli_top1(photos) if reference == "cli" else library_top1(photos)
+        cli_s = time.perf_counter() - t0
+        rss_before = rss_bytes(server_pid)
+        t0 = time.perf_counter()
+        with RssSampler(server_pid) as rss:
+            results = asyncio.run(_drive(url, photos, expected, classes, timeout_s, stagger_s))
+        wall_s = time.perf_counter() - t0
+    explain = [r.explain_s for r in results if r.explain_s == r.explain_s]
+    slider = [r.slider_s for r in results if r.slider_s == r.slider_s]
+    opened = [r.open_s for r in results if r.open_s == r.open_s]
+    growth_mb = (rss.peak - rss_before) / 2**20
+    report = {
+        "sessions": sessions, "wall_s": wall_s, "cli_s": cli_s, "reference": reference,
+        "ok_sessions": sum(r.ok for r in results),
+        "open_p50_s": percentile(opened, 50), "open_p95_s": percentile(opened, 95),
+        "explain_p50_s": percentile(explain, 50), "explain_p95_s": percentile(explain, 95),
+        "slider_p50_s": percentile(slider, 50), "slider_p95_s": percentile(slider, 95),
+        "rss_before_mb": rss_before / 2**20, "rss_peak_mb": rss.peak / 2**20, "rss_after_mb": rss.samples[-1] / 2**20,
+        "rss_growth_mb": growth_mb, "max_rss_growth_mb": max_rss_growth_mb,
+        "distinct_expected_top1": len({e[0] for e in expected.values()}),
+        "results": [asdict(r) | {"ok": r.ok} for r in results],
+    }
+    report["ok"] = report["ok_sessions"] == sessions and growth_mb <= max_rss_growth_mb
+    return report
+
+
+def format_report(report: dict) -> str:
+    """The per-session table and the summary lines."""
+    lines = [f"{'#':>3} {'photo':<16} {'CLI top-1':<22} {'page top-1':<22} {'open s':>7} {'explain s':>9} "
+             f"{'slider s':>8}  result"]
+    for r in report["results"]:
+        def fmt(v):
+            return f"{v[0]} {v[1]:.4f}" if v else "-"
+
+        status = "ok" if r["ok"] else "FAIL " + "; ".join(r["errors"])[:160]
+        if not r["ok"] and not r["errors"]:
+            status = f"FAIL shown {fmt(r['shown'])} / after slider {fmt(r['shown_after_slider'])}"
+        lines.append(f"{r['index']:>3} {r['photo']:<16} {fmt(r['expected']):<22} {fmt(r['shown']):<22} "
+                     f"{r['open_s']:>7.2f} {r['explain_s']:>9.2f} {r['slider_s']:>8.2f}  {status}")
+    rep = report
+    lines += [
+        "",
+        f"sessions {rep['sessions']}, correct and error-free {rep['ok_sessions']}, wall {rep['wall_s']:.1f} s "
+        f"(reference answers by {rep['reference']} in {rep['cli_s']:.1f} s, "
+        f"{rep['distinct_expected_top1']} distinct top-1 classes)",
+        f"open Explain p50 {rep['open_p50_s']:.2f} s  p95 {rep['open_p95_s']:.2f} s",
+        f"upload -> prediction+CAM p50 {rep['explain_p50_s']:.2f} s  p95 {rep['explain_p95_s']:.2f} s",
+        f"slider -> rerun done p50 {rep['slider_p50_s']:.2f} s  p95 {rep['slider_p95_s']:.2f} s",
+        f"server RSS before {rep['rss_before_mb']:.0f} MiB, peak {rep['rss_peak_mb']:.0f} MiB, after "
+        f"{rep['rss_after_mb']:.0f} MiB (growth {rep['rss_growth_mb']:.0f} MiB, limit {rep['max_rss_growth_mb']:.0f})",
+        f"RESULT: {'PASS' if rep['ok'] else 'FAIL'}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=20, help=f"concurrent sessions (1..{MAX_SESSIONS})")
+    p.add_argument("--timeout", type=float, default=600, help="limit for all sessions together, seconds")
+    p.add_argument("--stagger", type=float, default=0.0, help="seconds between session starts")
+    p.add_argument("--max-rss-growth-mb", type=float, default=1500)
+    p.add_argument("--url", help="use a running server (loopback) instead of starting one; needs --pid")
+    p.add_argument("--pid", type=int, help="that server's process id, for its memory")
+    p.add_argument("--json", help="also write the report as JSON here")
+    a = p.parse_args(argv)
+    if chromium_executable() is None:
+        print("error: chromium not found (apt-get install chromium)", file=sys.stderr)
+        return 2
+    if a.url:
+        if not a.url.startswith(("http://127.0.0.1", "http://localhost")) or not a.pid:
+            print("error: --url must be a loopback address and --pid is required", file=sys.stderr)
+            return 2
+        report = run_load(a.url, a.pid, a.sessions, a.timeout, a.stagger, max_rss_growth_mb=a.max_rss_growth_mb)
+    else:
+        with StreamlitServer() as server:
+            _warm(server.url)
+            report = run_load(server.url, server.pid, a.sessions, a.timeout, a.stagger,
+                              max_rss_growth_mb=a.max_rss_growth_mb)
+    print(format_report(report))
+    if a.json:
+        Path(a.json).write_text(json.dumps(report, indent=1))
+    return 0 if report["ok"] else 1
+
+
+def _warm(url: str) -> None:
+    """One visit to the home page first (imports, first runs), as a server gets before a class starts."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url, timeout=180_000)
+        page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]', timeout=180_000)
+        browser.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Slider latency, three ways: config → plan, a full Architecture page rerun (AppTest), and in Chromium.
+
+1. ``plan_network(densenet264)``: the pure-integer plan every chart reads (goal < 5 ms).
+2. The Architecture page rerun through AppTest after the sidebar's growth-rate slider changes
+   (required < 300 ms on the 2-core CPU, goal < 50 ms). Reruns only: the first run is not counted.
+3. In the browser: keyboard change of the growth-rate slider → the chart repainted with new data, timed
+   inside the page (``performance.now()`` at the key press and at the first animation frame showing
+   the new data). Goal p95 < 150 ms.
+
+    PYTHONPATH=. .venv/bin/python -m bench.slider_latency [--repeats 20] [--skip-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import timeit
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (  # noqa: E402
+    CHART_SIGNATURE_JS,
+    CHROMIUM_ARGS,
+    REPO,
+    SLIDER_THUMB,
+    STABLE_IDLE_JS,
+    WAIT_CHART_CHANGE_JS,
+    StreamlitServer,
+    chromium_executable,
+    percentile,
+)
+
+
+def bench_plan(repeats: int) -> list[float]:
+    """Seconds per ``plan_network`` call for DenseNet-264 (best of 5 loops per sample, as timeit advises)."""
+    from densenet_viz.config import PRESETS
+    from densenet_viz.plan import plan_network
+
+    config = PRESETS["densenet264"]
+    plan_network(config)
+    samples = []
+    for i in range(repeats):
+        # A new k each sample, so nothing could be served from a cache.
+        cfg = config.replace(growth_rate=8 + i % 56)
+        samples.append(min(timeit.repeat(lambda c=cfg: plan_network(c), number=1, repeat=5)))
+    return samples
+
+
+def bench_apptest(repeats: int) -> list[float]:
+    """Seconds per Architecture page rerun after a growth-rate change, through AppTest."""
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import AppTest
+
+    # A running server is in st.navigation (v2) mode after its first run; AppTest resets that flag, so
+    # pin it as a server has it (otherwise a switched-to page runs without app.py's sidebar).
+    init = pages_manager.PagesManager.__init__
+
+    def v2_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    pages_manager.PagesManager.__init__ = v2_init
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300).run()
+    at.switch_page("pages/architecture.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    samples = []
+    for i in range(repeats + 2):
+        k = 20 + i % 25  # a new value each time, as a dragged slider gives
+        at.slider(key="cfg_k").set_value(k)
+        t0 = time.perf_counter()
+        at.run()
+        dt = time.perf_counter() - t0
+        assert not at.exception, [e.value for e in at.exception]
+        if i >= 2:  # the first reruns warm up imports and figure code paths
+            samples.append(dt)
+    pages_manager.PagesManager.__init__ = init
+    return samples
+
+
+def bench_browser(repeats: int) -> tuple[list[float], list[float]]:
+    """(key press → chart repainted, key press → rerun finished) in seconds, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    paint, done = [], []
+    with StreamlitServer() as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(180_000)
+        page.goto(server.url)  # the home page first: the server switches to st.navigation mode
+        page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]')
+        page.goto(f"{server.url}/architecture")
+        page.locator(".js-plotly-plot").first.wait_for(state="visible")
+        page.wait_for_function(STABLE_IDLE_JS, arg=[500, True])
+        thumb = page.locator(SLIDER_THUMB).first
+        for i in range(repeats + 1):
+            before = page.evaluate(CHART_SIGNATURE_JS)
+            thumb.focus()
+            t_press = page.evaluate("() => performance.now()")
+            page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+            t_paint = page.evaluate(WAIT_CHART_CHANGE_JS, [before, 60_000])
+            page.evaluate("() => { window.__stBusyAt = undefined; }")
+            page.wait_for_function(STABLE_IDLE_JS, arg=[200, True])
+            t_done = page.evaluate("() => performance.now()") - 200  # minus the settle time
+            if i >= 1 and t_paint > 0:
+                paint.append((t_paint - t_press) / 1e3)
+                done.append((t_done - t_press) / 1e3)
+        browser.close()
+    return paint, done
+
+
+def row(name: str, samples: list[float], goal_ms: float | None) -> str:
+    p50, p95 = percentile(samples, 50) * 1e3, percentile(samples, 95) * 1e3
+    goal = f"< {goal_ms:g} ms" if goal_ms else ""
+    verdict = "" if goal_ms is None else ("met" if p95 < goal_ms else "not met")
+    mean = statistics.fmean(samples) * 1e3
+    return f"{name:<44}{len(samples):>4}{p50:>10.2f}{p95:>10.2f}{mean:>10.2f}  {goal} {verdict}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="slider latency")
+    p.add_argument("--repeats", type=int, default=20)
+    p.add_argument("--skip-apptest", action="store_true")
+    p.add_argument("--skip-browser", action="store_true")
+    a = p.parse_args(argv)
+    import platform
+
+    import torch
+
+    print(f"# slider latency · {time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
+          f"{torch.get_num_threads()} torch threads · torch {torch.__version__}")
+    print(f"{'measure':<44}{'n':>4}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}  goal")
+    print(row("plan_network(densenet264)", bench_plan(a.repeats), 5))
+    if not a.skip_apptest:
+        print(row("Architecture page rerun (AppTest)", bench_apptest(a.repeats), 300))
+    if not a.skip_browser and chromium_executable():
+        paint, done = bench_browser(a.repeats)
+        print(row("browser: key press → chart repainted", paint, 150))
+        print(row("browser: key press → rerun finished", done, None))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
