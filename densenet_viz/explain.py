@@ -33,7 +33,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
-from .data import IMAGE_SUFFIXES, ImageError, Preprocessing, center_crop, load_image, preprocess
+from .data import Preprocessing, center_crop, preprocess
 from .model import MODEL_LOCK, cam_layer_names
 
 DEFAULT_LOW_CONFIDENCE = 0.5  # used when the model card has no threshold measured on a test split
@@ -273,33 +273,14 @@ def threshold_from_max_probs(max_probs, correct, quantile: float = 0.05) -> dict
     }
 
 
-def threshold_from_folder(model: nn.Module, card, folder: str | Path, quantile: float = 0.05,
-                          batch: int = 16) -> dict:
-    """Run the model (card preprocessing, test-time flip) on ``folder/<class>/*`` and choose the threshold."""
-    folder = Path(folder)
-    classes = sorted(p.name for p in folder.iterdir() if p.is_dir())
-    unknown = [c for c in classes if c not in card.class_names]
-    if not classes or unknown:
-        raise ValueError(f"{folder}: expected class folders named like the model's classes "
-                         f"({', '.join(card.class_names)})")
-    max_probs, correct, skipped = [], [], []
-    items = [(f, card.class_names.index(c)) for c in classes for f in sorted((folder / c).iterdir())
-             if f.suffix.lower() in IMAGE_SUFFIXES]
-    for i in range(0, len(items), batch):
-        xs, ys = [], []
-        for f, y in items[i:i + batch]:
-            try:
-                xs.append(preprocess(load_image(f, target_side=card.preprocessing.resize_size), card.preprocessing))
-                ys.append(y)
-            except ImageError as exc:
-                skipped.append(f"{f.name}: {exc}")
-        if xs:
-            probs = predict(model, torch.stack(xs), flip=card.test_flip)
-            max_probs += probs.max(axis=1).tolist()
-            correct += (probs.argmax(axis=1) == np.asarray(ys)).tolist()
-    result = threshold_from_max_probs(max_probs, correct, quantile)
+def threshold_from_folder(model: nn.Module, card, folder: str | Path, quantile: float = 0.05) -> dict:
+    """Run the model on ``folder/<class>/*`` exactly as ``evaluate`` does and choose the threshold."""
+    from .evaluate import evaluate_folder
+
+    report = evaluate_folder(model, card, folder)
+    result = threshold_from_max_probs(report["max_prob"], report["correct"], quantile)
     result["folder"] = str(folder)
-    result["skipped"] = skipped
+    result["skipped"] = report["skipped"]
     return result
 
 

@@ -34,8 +34,6 @@ try:
 except WeightsError as exc:
     st.error(t("walk.bad_model", lang, reason=str(exc)))
     st.stop()
-if "PLACEHOLDER" in str(card.data.get("notes", "")):
-    st.info(t("walk.placeholder", lang))
 
 # ------------------------------------------------------------------------------------------------ the photo
 examples = example_images()

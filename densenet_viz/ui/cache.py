@@ -27,9 +27,10 @@ def cached_model(config: DenseNetConfig, device: str):
 @st.cache_resource(max_entries=3, show_spinner=False)
 def cached_trained_model(weights: str, mtime: float):
     """A trained model and its card from ``assets/models`` (``mtime`` invalidates a retrained file)."""
+    from ..model import default_device
     from ..weights import load_model
 
-    return load_model(Path(weights))
+    return load_model(Path(weights), device=default_device())
 
 
 def trained_model(weights: str | Path):

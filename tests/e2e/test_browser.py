@@ -31,8 +31,9 @@ from bench.harness import (
 
 pytestmark = pytest.mark.e2e
 
-# Pages that must draw at least one Plotly chart as soon as they open (before any input).
-CHART_PAGES = {"architecture", "concat", "transitions", "why"}
+# Pages that must draw at least one Plotly chart as soon as they open (Explain and the walkthrough start
+# from a built-in example photo); the home page has none.
+CHART_PAGES = {"architecture", "concat", "transitions", "explain", "walkthrough", "why"}
 
 
 def wait_idle(page, settle_ms: int = 500, need_sidebar: bool = True, timeout_ms: float = 120_000) -> None:

@@ -369,8 +369,9 @@ def test_threshold_from_folder(tiny, tmp_path):
     folder = make_flower_folder(tmp_path / "test", classes=("a", "c"), per_class=3, size=40)
     card = SimpleNamespace(config=TINY, class_names=("a", "b", "c"), test_flip=False,
                            preprocessing=Preprocessing(input_size=32, resize_size=36))
-    r = threshold_from_folder(tiny, card, folder, quantile=0.05, batch=4)
-    assert r["n"] == 6 and r["skipped"] == []  # notes.txt is not an image and not counted
+    r = threshold_from_folder(tiny, card, folder, quantile=0.05)
+    assert r["n"] == 6  # notes.txt is not an image: listed as skipped, not counted
+    assert len(r["skipped"]) == 1 and r["skipped"][0].endswith("notes.txt")
     assert 0 < r["threshold"] < 1
     with pytest.raises(ValueError, match="class folders"):
         threshold_from_folder(tiny, SimpleNamespace(**{**vars(card), "class_names": ("x", "y", "z")}), folder)
