@@ -1,4 +1,4 @@
-"""Shared fixtures: the repo root on sys.path, small thread counts, generated images."""
+"""Shared fixtures: import paths, small thread counts, AppTest in st.navigation mode."""
 
 import os
 import sys
@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "tests"):  # the package, and tests/testkit.py
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -21,27 +22,6 @@ def _small_thread_pool():
     except ImportError:
         pass
     yield
-
-
-def make_flower_folder(root: Path, classes=("daisy", "roses"), per_class=6, size=48, seed=0) -> Path:
-    """A tiny class folder of generated images, one colour pattern per class, plus a stray text file."""
-    import numpy as np
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    for c, name in enumerate(classes):
-        d = root / name
-        d.mkdir(parents=True, exist_ok=True)
-        for i in range(per_class):
-            base = np.zeros((size, size, 3), np.float32)
-            base[..., c % 3] = 200
-            img = np.clip(base + rng.normal(0, 25, base.shape), 0, 255).astype(np.uint8)
-            Image.fromarray(img).save(d / f"img{i}.jpg", quality=90)
-    (root / classes[0] / "notes.txt").write_text("not an image")
-    return root
-
-
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -66,17 +46,3 @@ def _navigation_v2(request, monkeypatch):
 
     monkeypatch.setattr(pages_manager.PagesManager, "__init__", v2_init)
     yield
-
-
-def open_page(page: str | None, timeout: float = 120, query: dict | None = None):
-    """An AppTest of app.py (sidebar included), switched to ``page`` (e.g. "pages/concat.py")."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at

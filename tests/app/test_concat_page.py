@@ -10,7 +10,7 @@ from densenet_viz.config import PRESETS
 from densenet_viz.plan import plan_network
 from densenet_viz.weights import SHIPPED_MODEL
 
-from conftest import open_page
+from testkit import open_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/concat.py"

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from densenet_viz.config import PRESETS
 from densenet_viz.plan import plan_network
 
-from conftest import open_page
+from testkit import open_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/transitions.py"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from bench.harness import (
     APP_SELECTOR,
@@ -178,4 +180,19 @@ def test_explain_upload_shows_prediction_and_overlay(page, tmp_path):
     assert top1[0] in CLASSES and 0.0 < top1[1] <= 1.0 + 1e-6
     images = page.evaluate(IMAGES_JS)
     assert any(i["w"] >= 32 and i["h"] >= 32 for i in images), json.dumps(images)[:500]
+    assert page.page_errors == []
+
+
+def test_explain_shows_a_hostile_file_name_as_text(page, tmp_path):
+    open_page(page, "explain")
+    photo = tmp_path / "flower <b>x<b>.png"  # HTML in a file name must never reach the page as markup
+    rng = np.random.default_rng(0)
+    Image.fromarray((rng.random((300, 400, 3)) * 255).astype(np.uint8)).save(photo)
+    choose_upload(page)
+    page.locator('[data-testid="stMain"] input[type="file"]').first.set_input_files(str(photo))
+    page.get_by_text("flower _b_x_b_.png").first.wait_for()
+    wait_idle(page)
+    shot(page, "explain-hostile-name")
+    assert error_texts(page) == [], f"explain shows an error: {error_texts(page)}"
+    assert page.locator('[data-testid="stMain"] b', has_text="x").count() == 0
     assert page.page_errors == []

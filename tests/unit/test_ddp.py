@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file
 
-from conftest import make_flower_folder
+from testkit import make_flower_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -364,7 +364,7 @@ def test_threshold_rule_from_max_probs():
 
 
 def test_threshold_from_folder(tiny, tmp_path):
-    from tests.conftest import make_flower_folder
+    from testkit import make_flower_folder
 
     folder = make_flower_folder(tmp_path / "test", classes=("a", "c"), per_class=3, size=40)
     card = SimpleNamespace(config=TINY, class_names=("a", "b", "c"), test_flip=False,

@@ -101,7 +101,7 @@ def test_bad_layer_and_bad_weights(weights, photos, tmp_path, capsys):
 
 
 def test_threshold_tool_writes_the_card(weights, tmp_path, capsys):
-    from tests.conftest import make_flower_folder
+    from testkit import make_flower_folder
 
     folder = make_flower_folder(tmp_path / "test", classes=("daisy", "tulips"), per_class=3, size=40)
     assert run_threshold(["--data", str(folder), "--weights", str(weights), "--write"]) == 0

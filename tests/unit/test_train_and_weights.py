@@ -10,7 +10,7 @@ from densenet_viz.model import build_densenet
 from densenet_viz.train import TrainArgs, lr_at, train
 from densenet_viz.weights import SHIPPED_MODEL, WeightsError, load_card, load_model, save_model
 
-from conftest import make_flower_folder
+from testkit import make_flower_folder
 
 TINY = "densenet_bc100_k12"  # trained with tiny sizes below; the test only needs few cheap steps
 
