@@ -60,7 +60,7 @@ def test_example_is_explained_on_first_view():
     bars = top5["data"][0]
     assert set(bars["y"]) == CLASSES and sum(bars["x"]) == pytest.approx(1.0, abs=1e-4)
     assert bars["y"][-1] in pred  # the longest bar is the prediction
-    # The strip: one heat map per block at the block's own resolution (the card's input 160 → 40, 20, 10, 5).
+    # The strip: one heat map per block at the block's own resolution: input/4, then halved at each transition.
     side = load_card(SHIPPED_MODEL).preprocessing.input_size // 4
     assert [rows(tr["z"]) for tr in strip["data"]] == [side, side // 2, side // 4, side // 8]
     assert at.get("progress")[0].proto.value == 100
@@ -98,8 +98,8 @@ def test_target_layer_and_language_controls():
     first = sorted(CLASSES)[0]
     assert any(c.startswith(f"Grad-CAM for “{first}”") for c in captions(at))
     at.selectbox(key="ex_layer").set_value("features.transition2").run()
-    assert any("features.transition2" in c and "10×10" in c for c in captions(at))
-    # After switch_page AppTest runs the page file on its own (no sidebar), so set the language in the state.
+    side = load_card(SHIPPED_MODEL).preprocessing.input_size // 16  # stem /4, then two transitions /2 each
+    assert any("features.transition2" in c and f"{side}×{side}" in c for c in captions(at))
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
@@ -116,7 +116,8 @@ def test_attributions_and_deletion_curve_behind_toggles():
     assert not at.exception and not at.error
     caps = captions(at)
     assert len(at.get("image")) == n_images + 4
-    assert {"Guided Grad-CAM", "Integrated Gradients (16 steps)", "Occlusion (40×40 window)"} <= set(caps)
+    window = load_card(SHIPPED_MODEL).preprocessing.input_size // 4  # occlusion window: a quarter of the side
+    assert {"Guided Grad-CAM", "Integrated Gradients (16 steps)", f"Occlusion ({window}×{window} window)"} <= set(caps)
     deletion = chart_specs(at)[-1]
     names = [tr["name"] for tr in deletion["data"]]
     assert names[0].startswith("Grad-CAM (AUC ") and names[1].startswith("random map (AUC ")

@@ -107,7 +107,8 @@ def test_slider_jumps_to_a_dense_block_with_both_grids():
     assert len(active) == 8 and len(newest) == 8
     for tr in active + newest:
         z = np.asarray(decode(tr["z"]), dtype=float)
-        assert z.shape == (20, 20) and z.min() >= 0.0 and z.max() <= 1.0
+        side = int(expected_shapes()[3].split("×")[-1])  # block 2 runs at input/8
+        assert z.shape == (side, side) and z.min() >= 0.0 and z.max() <= 1.0
     # Block 2 of DenseNet-121: 128 + 12·32 = 512 channels; the last layer added channels 480–511.
     titles = [a["text"] for a in figs["walk_newest"]["layout"]["annotations"]]
     assert all(480 <= int(s.split()[-1]) <= 511 for s in titles)
