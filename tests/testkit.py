@@ -36,3 +36,24 @@ def open_page(page: str | None, timeout: float = 120, query: dict | None = None)
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def decode(v):
+    """A Plotly array from a chart's JSON spec (plain list or base64 typed array)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(v, dict) and "bdata" in v:
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        if "shape" in v:
+            arr = arr.reshape([int(n) for n in str(v["shape"]).split(",")])
+        return arr.tolist()
+    return list(v)
+
+
+def charts(at) -> dict[str, dict]:
+    """The page's Plotly figures as JSON, by the widget key at the end of their element id."""
+    import json
+
+    return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec) for el in at.get("plotly_chart")}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
@@ -15,25 +13,14 @@ from densenet_viz.i18n import EN, ZH
 from densenet_viz.walkthrough import stage_plan_shapes
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
+from testkit import charts, decode
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
 
 
 
 
-def decode(v):
-    """A Plotly array from a chart's JSON spec (plain list or base64 typed array)."""
-    if isinstance(v, dict) and "bdata" in v:
-        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        if "shape" in v:
-            arr = arr.reshape([int(n) for n in str(v["shape"]).split(",")])
-        return arr.tolist()
-    return list(v)
-
-
-def charts(at) -> dict[str, dict]:
-    """The page's Plotly figures as JSON, by the widget key at the end of their element id."""
-    return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
 
 
 def open_walkthrough() -> AppTest:

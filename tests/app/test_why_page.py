@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,22 +11,13 @@ from densenet_viz.config import PRESETS
 from densenet_viz.i18n import EN, ZH
 from densenet_viz.plan import format_bytes, plan_network
 
+from testkit import charts, decode
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 
 
-def decode(v):
-    if isinstance(v, dict) and "bdata" in v:
-        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        if "shape" in v:
-            arr = arr.reshape([int(n) for n in str(v["shape"]).split(",")])
-        return arr.tolist()
-    return list(v)
-
-
-def charts(at) -> dict[str, dict]:
-    return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
 
 
 @pytest.fixture
