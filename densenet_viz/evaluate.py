@@ -14,15 +14,13 @@ from .weights import ModelCard
 @torch.no_grad()
 def predict_probs(model: DenseNet, card: ModelCard, images, flip: bool | None = None, batch: int = 32) -> torch.Tensor:
     """Softmax probabilities (N, classes) for PIL images, preprocessed exactly as the app does."""
+    from .explain import predict  # the one definition of "probabilities, with test-time flip"
+
     flip = card.test_flip if flip is None else flip
-    device = next(model.parameters()).device
     out = []
     for i in range(0, len(images), batch):
-        x = torch.stack([preprocess(img, card.preprocessing) for img in images[i:i + batch]]).to(device)
-        logits = model(x)
-        if flip:
-            logits = (logits + model(x.flip(-1))) / 2  # test-time flip: average with the mirror image
-        out.append(torch.softmax(logits.float(), dim=1).cpu())
+        x = torch.stack([preprocess(img, card.preprocessing) for img in images[i:i + batch]])
+        out.append(torch.from_numpy(predict(model, x, flip=flip)))
     return torch.cat(out) if out else torch.empty(0, len(card.class_names))
 
 
