@@ -24,5 +24,6 @@ pages = [
     st.Page("pages/explain.py", title=t("nav.explain", lang), icon="🔍", url_path="explain"),
     st.Page("pages/walkthrough.py", title=t("nav.walkthrough", lang), icon="🌼", url_path="walkthrough"),
     st.Page("pages/why.py", title=t("nav.why", lang), icon="💡", url_path="why"),
+    st.Page("pages/train_live.py", title=t("nav.train_live", lang), icon="🏋️", url_path="train_live"),
 ]
 st.navigation(pages).run()

@@ -24,11 +24,13 @@ REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 # Flags for Debian's chromium in a container: no sandbox (we run as root), no GPU, nothing phoning home.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 # A synthetic camera, allowed without a prompt, for st.camera_input.
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 PAGES = {  # url path -> page file; "" is the home page
     "": "app.py", "architecture": "pages/architecture.py", "concat": "pages/concat.py",
     "transitions": "pages/transitions.py", "explain": "pages/explain.py",
-    "walkthrough": "pages/walkthrough.py", "why": "pages/why.py",
+    "walkthrough": "pages/walkthrough.py", "why": "pages/why.py", "train_live": "pages/train_live.py",
 }
 CLASSES = ("daisy", "dandelion", "roses", "sunflowers", "tulips")
 
@@ -91,6 +93,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (from /proc/PID/stat), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of a process from /proc (0 if it is gone)."""
     try:
@@ -138,8 +149,8 @@ class StreamlitServer:
     """
 
     def __init__(self, port: int | None = None, host: str = "127.0.0.1", extra_args: tuple[str, ...] = (),
-                 log_dir: Path = ARTIFACTS, env: dict | None = None):
-        self.host, self.port = host, port or free_port(host)
+                 log_dir: Path = ARTIFACTS, env: dict | None = None, script: str = "app.py"):
+        self.host, self.port, self.script = host, port or free_port(host), script
         self.url = f"http://{host}:{self.port}"
         self.extra_args, self.env = tuple(extra_args), env or {}
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -155,7 +166,7 @@ class StreamlitServer:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         env.update(self.env)
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        cmd = [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless", "true",
                "--server.port", str(self.port), "--server.address", self.host,
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *self.extra_args]
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()

@@ -1,10 +1,14 @@
 """A classroom at once: N concurrent browser sessions against one ``streamlit run`` server on loopback.
 
 Each session (its own Chromium context, so its own Streamlit session) opens the Explain page, uploads a
-different generated photo, waits for the prediction, then moves the sidebar's growth-rate slider. It
-checks that the session shows its own photo's prediction (the same top-1 class and probability as
-``python -m densenet_viz explain PHOTO --json``), that no error element appears, and it samples the
-server's resident memory throughout. Prints a table and p50/p95 latencies.
+different generated photo, waits for the prediction, then moves the sidebar's growth-rate slider. The
+three phases run one after the other for all sessions together (a barrier between them), so the server's
+CPU time (utime + stime from /proc) can be charged to each phase: **server CPU seconds per session** is
+the cost that 20 browsers sharing 2 cores do not distort. The same sessions then run against a trivial
+two-page Streamlit app (``bench/trivial_app.py``) on a second server: its CPU per action is the floor,
+and the ratio shows what the app itself costs. Each session must show its own photo's prediction (the
+same top-1 class and probability as ``python -m densenet_viz explain PHOTO --json``) with no error
+element; the server's resident memory is sampled throughout.
 
     PYTHONPATH=. .venv/bin/python -m bench.load_test --sessions 20
 
@@ -37,6 +41,7 @@ from bench.harness import (  # noqa: E402
     StreamlitServer,
     chromium_executable,
     cli_top1,
+    cpu_seconds,
     library_top1,
     make_photo,
     percentile,
@@ -82,13 +87,24 @@ async def _errors(page) -> list[str]:
 
 
 async def run_session(browser, url: str, index: int, photo: Path, expected, classes, timeout_ms: float,
-                      upload_label: str, screenshot: bool = False) -> SessionResult:
-    """One student: open Explain, upload ``photo``, read the top-1, move the k slider, read it again."""
+                      upload_label: str, barriers: list, on_phase_end, screenshot: bool = False,
+                      trivial: bool = False) -> SessionResult:
+    """One student: open Explain, upload ``photo``, read the top-1, move the k slider, read it again.
+    Each phase ends at ``barriers[i]``, where every session waits for the others; then exactly one
+    session calls ``on_phase_end(i)``."""
     res = SessionResult(index, photo.name, expected)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(timeout_ms)
     page.on("pageerror", lambda exc: res.errors.append(f"js: {exc}"))
+    phase = 0
+
+    async def end_phase():
+        nonlocal phase
+        if await barriers[phase].wait() == 0:
+            on_phase_end(phase)
+        phase += 1
+
     try:
         t0 = time.perf_counter()
         await page.goto(f"{url}/explain")
@@ -99,41 +115,63 @@ async def run_session(browser, url: str, index: int, photo: Path, expected, clas
         await uploader.wait_for(state="attached")
         await _wait_idle(page, timeout_ms)
         res.open_s = time.perf_counter() - t0
+        await end_phase()
 
         t0 = time.perf_counter()
         await uploader.set_input_files(str(photo))
-        await page.wait_for_function(TOP5_DRAWN_JS, arg=[list(classes)])
+        if trivial:
+            await page.get_by_text("Prediction:").first.wait_for()
+        else:
+            await page.wait_for_function(TOP5_DRAWN_JS, arg=[list(classes)])
         await _wait_idle(page, timeout_ms, settle_ms=300)
         res.explain_s = time.perf_counter() - t0
-        res.shown = top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes)
+        res.shown = expected if trivial else top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes)
+        await end_phase()
 
         thumb = page.locator(SLIDER_THUMB).first
         before = int(await thumb.evaluate(SLIDER_VALUE_JS))
         t0 = time.perf_counter()
         await thumb.focus()
         await page.keyboard.press("ArrowLeft")
-        await page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{before - 1}'")
+        if trivial:
+            await page.wait_for_function(f"() => {{ const el = document.querySelector({SLIDER_THUMB!r}); "
+                                         f"return el && ({SLIDER_VALUE_JS})(el) === {before - 1}; }}")
+        else:
+            await page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{before - 1}'")
         await _wait_idle(page, timeout_ms, settle_ms=300)
         res.slider_s = time.perf_counter() - t0
-        res.shown_after_slider = top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes)
+        res.shown_after_slider = (expected if trivial
+                                  else top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes))
         res.errors += await _errors(page)
         if screenshot:
             ARTIFACTS.mkdir(exist_ok=True)
-            await page.screenshot(path=str(ARTIFACTS / f"load-session-{index}.png"))
+            await page.screenshot(path=str(ARTIFACTS / f"load-session-{index}{'-trivial' if trivial else ''}.png"))
     except Exception as exc:  # noqa: BLE001 - one failed session is a result, not the end of the test
         res.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
     finally:
+        while phase < len(barriers):  # a failed session must not leave the others waiting at a barrier
+            await end_phase()
         await context.close()
     return res
 
 
-async def _drive(url: str, photos: list[Path], expected: dict, classes, timeout_s: float,
-                 stagger_s: float) -> list[SessionResult]:
+PHASES = ("open", "upload", "slider")
+
+
+async def _drive(url: str, pid: int, photos: list[Path], expected: dict, classes, timeout_s: float,
+                 stagger_s: float, trivial: bool = False) -> tuple[list[SessionResult], dict[str, float]]:
+    """All sessions through the three phases; returns their results and the server's CPU seconds per phase."""
     from playwright.async_api import async_playwright
 
     from densenet_viz.i18n import t
 
-    upload_label = t("explain.source_upload", "en")
+    upload_label = "Upload" if trivial else t("explain.source_upload", "en")
+    cpu = {"start": cpu_seconds(pid)}
+
+    def mark(phase: int) -> None:
+        cpu[PHASES[phase]] = cpu_seconds(pid)
+
+    barriers = [asyncio.Barrier(len(photos)) for _ in PHASES]
     async with async_playwright() as pw:
         # One browser process, one context per session: a classroom's worth of tabs in little memory.
         browser = await pw.chromium.launch(executable_path=chromium_executable(), headless=True,
@@ -142,7 +180,8 @@ async def _drive(url: str, photos: list[Path], expected: dict, classes, timeout_
             async def student(i: int, photo: Path):
                 await asyncio.sleep(i * stagger_s)
                 return await run_session(browser, url, i, photo, expected.get(photo.name), classes,
-                                         timeout_s * 1000, upload_label, screenshot=i == 0)
+                                         timeout_s * 1000, upload_label, barriers, mark, screenshot=i == 0,
+                                         trivial=trivial)
 
             tasks = [asyncio.create_task(student(i, p)) for i, p in enumerate(photos)]
             done, pending = await asyncio.wait(tasks, timeout=timeout_s)
@@ -154,9 +193,11 @@ async def _drive(url: str, photos: list[Path], expected: dict, classes, timeout_
                     r = SessionResult(i, photos[i].name, expected.get(photos[i].name))
                     r.errors.append(f"not finished within the {timeout_s:.0f} s limit")
                     results.append(r)
-            return sorted(results, key=lambda r: r.index)
         finally:
             await browser.close()
+    marks = [cpu["start"]] + [cpu.get(p, float("nan")) for p in PHASES]
+    per_phase = {p: (marks[i + 1] - marks[i]) / len(photos) for i, p in enumerate(PHASES)}
+    return sorted(results, key=lambda r: r.index), per_phase
 
 
 def make_photos(folder: Path, n: int, seed0: int = 1000) -> list[Path]:
@@ -170,12 +211,14 @@ def make_photos(folder: Path, n: int, seed0: int = 1000) -> list[Path]:
 
 
 def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 600.0, stagger_s: float = 0.0,
-             work_dir: Path | None = None, max_rss_growth_mb: float = 1500.0, reference: str = "cli") -> dict:
+             work_dir: Path | None = None, max_rss_growth_mb: float = 1500.0, reference: str = "cli",
+             trivial: tuple[str, int] | None = None) -> dict:
     """Drive ``sessions`` concurrent browser sessions against a running server; returns a report dict.
 
     ``report["ok"]`` is True when every session showed its own correct prediction with no error and the
     server's RSS grew by at most ``max_rss_growth_mb``. ``reference``: "cli" runs ``python -m densenet_viz
     explain --json`` for the expected answers; "library" makes the same call in-process (faster).
+    ``trivial``: (url, pid) of a server running ``bench/trivial_app.py``; the same sessions run there too.
     """
     from densenet_viz.weights import SHIPPED_MODEL, load_model
 
@@ -190,8 +233,13 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
         rss_before = rss_bytes(server_pid)
         t0 = time.perf_counter()
         with RssSampler(server_pid) as rss:
-            results = asyncio.run(_drive(url, photos, expected, classes, timeout_s, stagger_s))
+            results, cpu = asyncio.run(_drive(url, server_pid, photos, expected, classes, timeout_s, stagger_s))
         wall_s = time.perf_counter() - t0
+        floor = None
+        if trivial is not None:
+            t_results, floor = asyncio.run(_drive(trivial[0], trivial[1], photos, expected, classes, timeout_s,
+                                                  stagger_s, trivial=True))
+            floor["errors"] = sum(bool(r.errors) for r in t_results)
     explain = [r.explain_s for r in results if r.explain_s == r.explain_s]
     slider = [r.slider_s for r in results if r.slider_s == r.slider_s]
     opened = [r.open_s for r in results if r.open_s == r.open_s]
@@ -202,6 +250,7 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
         "open_p50_s": percentile(opened, 50), "open_p95_s": percentile(opened, 95),
         "explain_p50_s": percentile(explain, 50), "explain_p95_s": percentile(explain, 95),
         "slider_p50_s": percentile(slider, 50), "slider_p95_s": percentile(slider, 95),
+        "cpu_per_session_s": cpu, "trivial_cpu_per_session_s": floor,
         "rss_before_mb": rss_before / 2**20, "rss_peak_mb": rss.peak / 2**20, "rss_after_mb": rss.samples[-1] / 2**20,
         "rss_growth_mb": growth_mb, "max_rss_growth_mb": max_rss_growth_mb,
         "distinct_expected_top1": len({e[0] for e in expected.values()}),
@@ -209,6 +258,17 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
     }
     report["ok"] = report["ok_sessions"] == sessions and growth_mb <= max_rss_growth_mb
     return report
+
+
+def _cpu_lines(rep: dict) -> list[str]:
+    cpu, floor = rep["cpu_per_session_s"], rep.get("trivial_cpu_per_session_s")
+    lines = []
+    for phase in PHASES:
+        line = f"server CPU per session, {phase}: {cpu[phase]:.3f} s"
+        if floor:
+            line += f" (trivial app {floor[phase]:.3f} s, ratio {cpu[phase] / max(floor[phase], 1e-9):.2f}×)"
+        lines.append(line)
+    return lines
 
 
 def format_report(report: dict) -> str:
@@ -233,6 +293,7 @@ def format_report(report: dict) -> str:
         f"open Explain p50 {rep['open_p50_s']:.2f} s  p95 {rep['open_p95_s']:.2f} s",
         f"upload -> prediction+CAM p50 {rep['explain_p50_s']:.2f} s  p95 {rep['explain_p95_s']:.2f} s",
         f"slider -> rerun done p50 {rep['slider_p50_s']:.2f} s  p95 {rep['slider_p95_s']:.2f} s",
+        *_cpu_lines(rep),
         f"server RSS before {rep['rss_before_mb']:.0f} MiB, peak {rep['rss_peak_mb']:.0f} MiB, after "
         f"{rep['rss_after_mb']:.0f} MiB (growth {rep['rss_growth_mb']:.0f} MiB, limit {rep['max_rss_growth_mb']:.0f})",
         f"RESULT: {'PASS' if rep['ok'] else 'FAIL'}",
@@ -249,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--url", help="use a running server (loopback) instead of starting one; needs --pid")
     p.add_argument("--pid", type=int, help="that server's process id, for its memory")
     p.add_argument("--json", help="also write the report as JSON here")
+    p.add_argument("--no-trivial", action="store_true", help="skip the trivial-app floor")
     a = p.parse_args(argv)
     if chromium_executable() is None:
         print("error: chromium not found (apt-get install chromium)", file=sys.stderr)
@@ -259,10 +321,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         report = run_load(a.url, a.pid, a.sessions, a.timeout, a.stagger, max_rss_growth_mb=a.max_rss_growth_mb)
     else:
-        with StreamlitServer() as server:
+        with StreamlitServer() as server, StreamlitServer(script="bench/trivial_app.py") as floor:
             _warm(server.url)
+            _warm(floor.url)
             report = run_load(server.url, server.pid, a.sessions, a.timeout, a.stagger,
-                              max_rss_growth_mb=a.max_rss_growth_mb)
+                              max_rss_growth_mb=a.max_rss_growth_mb,
+                              trivial=None if a.no_trivial else (floor.url, floor.pid))
     print(format_report(report))
     if a.json:
         Path(a.json).write_text(json.dumps(report, indent=1))
@@ -276,8 +340,9 @@ def _warm(url: str) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.goto(url, timeout=180_000)
+        page.goto(f"{url}/explain", timeout=180_000)  # the default example is explained and cached once
         page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]', timeout=180_000)
+        page.wait_for_function(STABLE_IDLE_JS, arg=[1000, True], timeout=180_000)
         browser.close()
 
 

@@ -10,7 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-from .config import PRESETS, ConfigError, DenseNetConfig
+from .config import FIELDS, PRESETS, ConfigError, DenseNetConfig
+from .errors import render
 from .plan import format_bytes, format_count, plan_network
 
 
@@ -23,39 +24,35 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _int_list(text: str) -> tuple[int, ...]:
+def _positive_int(text: str) -> int:
     try:
-        values = tuple(int(v) for v in text.replace(" ", "").split(",") if v)
+        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of integers") from None
-    if not values:
-        raise argparse.ArgumentTypeError("give at least one block, e.g. 6,12,24,16")
-    return values
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if not 1 <= value <= 65_536:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: a whole number from 1 to 65536")
+    return value
 
 
 def _add_config_flags(p: argparse.ArgumentParser) -> None:
+    """``--preset`` plus one flag per config field (from ``config.FIELDS``), parsed by the field's own parser."""
     p.add_argument("--preset", default="densenet121", help=f"one of: {', '.join(PRESETS)}")
-    p.add_argument("--growth-rate", type=int, help="k, maps added by each dense layer")
-    p.add_argument("--blocks", type=_int_list, help="layers per dense block, e.g. 6,12,24,16")
-    p.add_argument("--init-features", type=int, help="channels out of the stem")
-    p.add_argument("--bn-size", type=int, help="bottleneck width multiplier (0: no bottleneck)")
-    p.add_argument("--compression", type=float, help="θ at transitions, 0 < θ ≤ 1")
-    p.add_argument("--drop-rate", type=float)
-    p.add_argument("--num-classes", type=int)
-    p.add_argument("--stem", choices=["imagenet", "cifar"])
-    p.add_argument("--input-size", type=int)
+    for spec in FIELDS.values():
+        if spec.kind == "bool":
+            p.add_argument(spec.flag, dest=spec.name, default=None, action="store_const", const="1",
+                           help="turn on (default: the preset's)")
+        else:
+            choices = f"one of {', '.join(spec.choices)}" if spec.choices else f"{spec.lo:g} to {spec.hi:g}"
+            p.add_argument(spec.flag, dest=spec.name, help=choices if spec.kind != "blocks" else "e.g. 6,12,24,16")
 
 
 def config_from_args(a: argparse.Namespace) -> DenseNetConfig:
-    """The preset with any flags given applied on top (validated)."""
+    """The preset with any flags given applied on top (each parsed and validated like a URL value)."""
     if a.preset not in PRESETS:
         raise UsageError(f"unknown preset {a.preset!r}; choose one of: {', '.join(PRESETS)}")
-    changes = {
-        "growth_rate": a.growth_rate, "block_config": a.blocks, "num_init_features": a.init_features,
-        "bn_size": a.bn_size, "compression": a.compression, "drop_rate": a.drop_rate,
-        "num_classes": a.num_classes, "stem": a.stem, "input_size": a.input_size,
-    }
-    return PRESETS[a.preset].replace(**{k: v for k, v in changes.items() if v is not None})
+    changes = {spec.name: spec.parse(getattr(a, spec.name)) for spec in FIELDS.values()
+               if getattr(a, spec.name, None) is not None}
+    return PRESETS[a.preset].replace(**changes)
 
 
 def cmd_summary(a: argparse.Namespace) -> int:
@@ -80,13 +77,37 @@ def cmd_summary(a: argparse.Namespace) -> int:
     return 0
 
 
+def _add_train_flags(t: argparse.ArgumentParser) -> None:
+    """One flag per ``TrainArgs`` field (``ood_batch`` -> ``--ood-batch``), typed from the dataclass."""
+    from dataclasses import MISSING, fields
+
+    from .train import TrainArgs
+
+    for f in fields(TrainArgs):
+        flag = "--" + f.name.replace("_", "-")
+        kind = str(f.type).split("|")[0].strip()
+        default = None if f.default is MISSING else f.default
+        if kind == "bool":
+            if default:
+                t.add_argument(f"--no-{f.name.replace('_', '-')}", dest=f.name, action="store_false", default=None)
+            else:
+                t.add_argument(flag, action="store_true", default=None)
+        elif kind.startswith("tuple"):
+            t.add_argument(flag.rstrip("s"), dest=f.name, action="append", help="may be given several times")
+        else:
+            t.add_argument(flag, type={"int": int, "float": float}.get(kind, str), required=default is None
+                           and f.default is MISSING, help=f"default: {default}")
+
+
 def cmd_train(a: argparse.Namespace) -> int:
     from .train import TrainArgs, train
 
     fields = TrainArgs.__dataclass_fields__
     args = TrainArgs(**{k: v for k, v in vars(a).items() if k in fields and v is not None})
-    if not Path(args.data).is_dir():
-        raise UsageError(f"--data {args.data}: no such folder")
+    for name in ("data", "ood_data"):
+        folder = getattr(args, name)
+        if folder is not None and not Path(folder).is_dir():
+            raise UsageError(f"--{name.replace('_', '-')} {folder}: no such folder")
     train(args)
     return 0
 
@@ -96,10 +117,11 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
     from .weights import SHIPPED_MODEL, load_model
 
     model, card = load_model(a.weights or SHIPPED_MODEL)
-    report = evaluate_folder(model, card, a.data, flip=None if a.flip is None else a.flip == "on")
+    report = evaluate_folder(model, card, a.data, flip=None if a.flip is None else a.flip == "on", ood=a.ood)
     if a.json:
-        keep = ("top1", "per_class", "confusion", "classes", "n", "flip", "skipped")
-        print(json.dumps({k: report[k] for k in keep}, indent=1))
+        keep = ("top1", "per_class", "confusion", "classes", "n", "ece", "flip", "skipped",
+                "ood_auroc", "ood_flagged", "in_flagged", "ood_n", "threshold")
+        print(json.dumps({k: report[k] for k in keep if k in report}, indent=1))
     else:
         print(format_report(report))
     return 0
@@ -118,31 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="per-layer channel plan and totals")
     _add_config_flags(s)
     s.add_argument("--json", action="store_true", help="machine-readable output")
-    s.add_argument("--batch-size", type=int, default=1)
+    s.add_argument("--batch-size", type=_positive_int, default=1, help="for the memory estimate (1 to 65536)")
     s.add_argument("--dtype", default="float32", choices=["float32", "float16", "bfloat16"])
     s.set_defaults(func=cmd_summary)
 
     t = sub.add_parser("train", help="train a DenseNet from scratch on a class folder")
-    t.add_argument("--data", required=True, help="root with train/ (and val/), or one class folder")
-    t.add_argument("--out", help="weights file to write (.safetensors); the card goes beside it")
-    t.add_argument("--preset")
-    for name, typ in (("epochs", int), ("batch-size", int), ("lr", float), ("weight-decay", float),
-                      ("warmup-epochs", float), ("label-smoothing", float), ("train-size", int),
-                      ("eval-size", int), ("min-scale", float), ("jitter", float), ("mixup", float),
-                      ("cutmix", float), ("ema", float), ("val-split", float), ("seed", int),
-                      ("max-steps", int)):
-        t.add_argument(f"--{name}", type=typ)
-    t.add_argument("--device", help="cuda, cpu, mps (default: the best available)")
-    t.add_argument("--checkpoint-dir", help="save a resumable checkpoint here after every epoch")
-    t.add_argument("--resume", action="store_true", help="continue from --checkpoint-dir")
-    t.add_argument("--no-tta-flip", dest="tta_flip", action="store_false", default=None)
-    t.add_argument("--no-progress", dest="progress", action="store_false", default=None)
+    _add_train_flags(t)
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="top-1, per-class accuracy and confusion matrix on a class folder")
     e.add_argument("--data", required=True)
     e.add_argument("--weights", help="a .safetensors model (default: the shipped one)")
     e.add_argument("--flip", choices=["on", "off"], help="test-time flip (default: as the model card says)")
+    e.add_argument("--ood", help="a folder of photos of none of the classes (any sub-folders): measure the "
+                                 "'none of these' rule on it")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_evaluate)
 
@@ -160,8 +171,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         a = build_parser().parse_args(argv)
         return a.func(a)
-    except (UsageError, ConfigError, FileNotFoundError, ValueError) as exc:
+    except ConfigError as exc:  # name the flag, not the sidebar's label
+        flag = FIELDS[exc.field].flag if exc.field in FIELDS else f"--{exc.field.replace('_', '-')}"
+        print(f"error: {render(exc.code, {**exc.fields, 'field': flag}, 'en')}", file=sys.stderr)
+        return 2
+    except (UsageError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: out of memory; try a smaller input, batch or model", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -77,8 +77,7 @@ def torchvision_code(config: DenseNetConfig) -> str | None:
         f"# expects {config.input_size}×{config.input_size} RGB input (any size works: global average pool)",
     ]
     for name in _TV_BUILDERS:
-        if PRESETS[name] == config.replace(drop_rate=PRESETS[name].drop_rate, memory_efficient=False,
-                                           input_size=PRESETS[name].input_size):
+        if PRESETS[name].architecture == config.architecture:
             lines.append(f"# same as torchvision.models.{name}(drop_rate={float(config.drop_rate)!r}, "
                          f"memory_efficient={config.memory_efficient!r})")
             break

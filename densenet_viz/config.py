@@ -10,25 +10,112 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import Term, UserError, shorten
+
 STEMS = ("imagenet", "cifar")
 MAX_BLOCKS = 8
 MAX_LAYERS_PER_BLOCK = 128
-MAX_GROWTH_RATE = 256
-MAX_INPUT_SIZE = 1024
+_BLOCKS_TEXT = re.compile(r"^\s*\d+(\s*[,\s-]\s*\d+)*\s*$")  # 6,12,24,16 or 6-12-24-16 or 6 12 24 16
 
 
-class ConfigError(ValueError):
-    """A config value is out of range; ``field`` names it, the message says what is allowed."""
+class ConfigError(UserError):
+    """A config value is not allowed; ``field`` names it, ``code`` (under ``error.config.``) says why."""
 
-    def __init__(self, field_name: str, value: Any, allowed: str):
+    def __init__(self, field_name: str, value: Any, rule: str, **limits: Any):
         self.field = field_name
         self.value = value
-        self.allowed = allowed
-        super().__init__(f"{field_name}={value!r} is not allowed: {allowed}")
+        super().__init__(f"config.{rule}", field=Term(f"field.{field_name}"), value=shorten(repr(value)), **limits)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Everything said about one config field, once: its kind and range, its URL key, its CLI flag,
+    its label (an i18n key). The sidebar, the URL state, the CLI and validation are built from these."""
+
+    name: str
+    kind: str  # "int", "float", "blocks", "choice" or "bool"
+    url: str
+    lo: float = 0
+    hi: float = 0
+    step: float = 1
+    choices: tuple[str, ...] = ()
+    help: bool = False  # whether an i18n "help" text exists (``field.<name>_help``)
+    slider: bool = False  # the sidebar draws a slider (else a number box, text box, radio or toggle)
+
+    @property
+    def flag(self) -> str:
+        return "--" + {"block_config": "blocks", "num_init_features": "init-features"}.get(
+            self.name, self.name.replace("_", "-"))
+
+    @property
+    def label(self) -> str:
+        return f"field.{self.name}"
+
+    def check(self, value: Any) -> None:
+        """Raise ``ConfigError`` unless ``value`` is allowed for this field."""
+        if self.kind in ("int", "float"):
+            types = (int,) if self.kind == "int" else (int, float)
+            if isinstance(value, bool) or not isinstance(value, types) or not self.lo <= value <= self.hi:
+                raise ConfigError(self.name, value, f"{self.kind}_range", lo=f"{self.lo:g}", hi=f"{self.hi:g}")
+        elif self.kind == "choice" and value not in self.choices:
+            raise ConfigError(self.name, value, "choice", choices=", ".join(self.choices))
+        elif self.kind == "bool" and not isinstance(value, bool):
+            raise ConfigError(self.name, value, "bool")
+        elif self.kind == "blocks":
+            if not 1 <= len(value) <= self.hi:
+                raise ConfigError(self.name, value, "block_count", hi=int(self.hi))
+            if any(isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_LAYERS_PER_BLOCK
+                   for n in value):
+                raise ConfigError(self.name, value, "block_layers", hi=MAX_LAYERS_PER_BLOCK)
+
+    def parse(self, text: str) -> Any:
+        """The one parser of this field's text form (URL value, text box, CLI argument)."""
+        text = str(text).strip()
+        try:
+            if self.kind == "int":
+                return int(text)
+            if self.kind == "float":
+                value = float(text)
+                if not math.isfinite(value):
+                    raise ValueError
+                return value
+            if self.kind == "bool":
+                return {"1": True, "0": False, "true": True, "false": False}[text.lower()]
+            if self.kind == "blocks":
+                if not _BLOCKS_TEXT.match(text):
+                    raise ValueError
+                return tuple(int(v) for v in re.split(r"[,\s-]+", text) if v)
+        except (ValueError, KeyError):
+            raise ConfigError(self.name, text, f"parse_{self.kind}") from None
+        return text
+
+    def format(self, value: Any) -> str:
+        """The text form ``parse`` reads back (blocks joined by '-', booleans as 1/0)."""
+        if self.kind == "blocks":
+            return "-".join(str(v) for v in value)
+        if self.kind == "bool":
+            return "1" if value else "0"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
+    FieldSpec("growth_rate", "int", "k", 1, 64, help=True, slider=True),
+    FieldSpec("block_config", "blocks", "blocks", hi=MAX_BLOCKS, help=True),
+    FieldSpec("num_init_features", "int", "init", 1, 1024),
+    FieldSpec("bn_size", "int", "bn", 0, 16),
+    FieldSpec("compression", "float", "theta", 0.05, 1.0, 0.05, slider=True),
+    FieldSpec("drop_rate", "float", "drop", 0.0, 0.9, 0.05, slider=True),
+    FieldSpec("num_classes", "int", "classes", 1, 100_000),
+    FieldSpec("stem", "choice", "stem", choices=STEMS),
+    FieldSpec("input_size", "int", "size", 8, 1024),
+    FieldSpec("memory_efficient", "bool", "mem"),
+)}
+MAX_INPUT_SIZE = int(FIELDS["input_size"].hi)
 
 
 def spatial_after_stem(stem: str, size: int) -> int:
@@ -46,7 +133,8 @@ def transition_channels(channels: int, compression: float) -> int:
 
 @dataclass(frozen=True)
 class DenseNetConfig:
-    """Everything that defines a DenseNet. Frozen and hashable: it keys caches and URLs."""
+    """Everything that defines a DenseNet. Frozen and hashable: it keys caches and URLs.
+    Allowed values: ``FIELDS``."""
 
     growth_rate: int = 32
     block_config: tuple[int, ...] = (6, 12, 24, 16)
@@ -65,56 +153,17 @@ class DenseNetConfig:
             try:
                 object.__setattr__(self, "block_config", tuple(self.block_config))
             except TypeError:
-                raise ConfigError("block_config", self.block_config, "a list of layer counts") from None
+                raise ConfigError("block_config", self.block_config, "parse_blocks") from None
         self._validate()
 
     def _validate(self) -> None:
-        def integer(name: str, lo: int, hi: int) -> None:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(name, value, f"an integer from {lo} to {hi}")
-            if not lo <= value <= hi:
-                raise ConfigError(name, value, f"an integer from {lo} to {hi}")
-
-        integer("growth_rate", 1, MAX_GROWTH_RATE)
-        integer("num_init_features", 1, 1024)
-        integer("bn_size", 0, 16)
-        integer("num_classes", 1, 100_000)
-        integer("input_size", 8, MAX_INPUT_SIZE)
-        blocks = self.block_config
-        if not 1 <= len(blocks) <= MAX_BLOCKS:
-            raise ConfigError("block_config", blocks, f"1 to {MAX_BLOCKS} dense blocks")
-        for n in blocks:
-            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_LAYERS_PER_BLOCK:
-                raise ConfigError(
-                    "block_config", blocks, f"each block has 1 to {MAX_LAYERS_PER_BLOCK} layers"
-                )
-        if isinstance(self.compression, bool) or not isinstance(self.compression, (int, float)):
-            raise ConfigError("compression", self.compression, "a number θ with 0 < θ ≤ 1")
-        if not (0.0 < float(self.compression) <= 1.0):
-            raise ConfigError("compression", self.compression, "a number θ with 0 < θ ≤ 1")
-        if isinstance(self.drop_rate, bool) or not isinstance(self.drop_rate, (int, float)):
-            raise ConfigError("drop_rate", self.drop_rate, "a probability with 0 ≤ p < 1")
-        if not 0.0 <= float(self.drop_rate) < 1.0:
-            raise ConfigError("drop_rate", self.drop_rate, "a probability with 0 ≤ p < 1")
-        if self.stem not in STEMS:
-            raise ConfigError("stem", self.stem, " or ".join(repr(s) for s in STEMS))
-        if not isinstance(self.memory_efficient, bool):
-            raise ConfigError("memory_efficient", self.memory_efficient, "True or False")
+        for spec in FIELDS.values():
+            spec.check(getattr(self, spec.name))
         # The feature map must stay at least 1×1 through every transition's 2×2 average pool.
-        side = spatial_after_stem(self.stem, self.input_size)
+        side = spatial_after_stem(self.stem, self.input_size) >> (len(self.block_config) - 1)
         if side < 1:
-            raise ConfigError("input_size", self.input_size, "large enough for the stem")
-        for _ in range(len(blocks) - 1):
-            side //= 2
-        if side < 1:
-            need = self.minimum_input_size()
-            raise ConfigError(
-                "input_size",
-                self.input_size,
-                f"at least {need} for {len(blocks)} blocks with the {self.stem} stem "
-                f"(each transition halves the feature map, which must stay at least 1×1)",
-            )
+            raise ConfigError("input_size", self.input_size, "input_too_small", need=self.minimum_input_size(),
+                              blocks=len(self.block_config), stem=Term(f"field.stem_{self.stem}"))
 
     def minimum_input_size(self) -> int:
         """Smallest input side that keeps a 1×1 map after the last transition."""
@@ -123,6 +172,16 @@ class DenseNetConfig:
             if side >> (len(self.block_config) - 1) >= 1:
                 return size
         return MAX_INPUT_SIZE + 1
+
+    def with_input_size(self, size: int) -> DenseNetConfig:
+        """This config at input ``size``, or at its minimum input size if ``size`` is too small for it."""
+        return self.replace(input_size=max(size, self.minimum_input_size()))
+
+    @property
+    def architecture(self) -> tuple:
+        """The fields that decide the weights' shapes (not input size, dropout or checkpointing)."""
+        return (self.growth_rate, self.block_config, self.num_init_features, self.bn_size, self.compression,
+                self.num_classes, self.stem)
 
     @property
     def bottleneck(self) -> bool:
@@ -149,7 +208,7 @@ class DenseNetConfig:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:
-            raise ConfigError(unknown[0], data[unknown[0]], "one of " + ", ".join(sorted(names)))
+            raise ConfigError(unknown[0], data[unknown[0]], "unknown_field", names=", ".join(sorted(names)))
         return cls(**dict(data))
 
 

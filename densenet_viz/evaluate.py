@@ -1,82 +1,129 @@
-"""Accuracy of a trained model on a class folder, with the app's own preprocessing."""
+"""How well a trained model does on a class folder, with the app's own preprocessing: accuracy, confusion,
+calibration, and (given a folder of other photos) how well it says "none of these"."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
-from .data import ImageError, load_image, preprocess, scan_class_folder
+from .calibration import auroc, expected_calibration_error, softmax
+from .data import ImageError, list_images, load_image, preprocess, scan_class_folder
 from .model import DenseNet
 from .weights import ModelCard
 
 
 @torch.no_grad()
-def predict_probs(model: DenseNet, card: ModelCard, images, flip: bool | None = None, batch: int = 32) -> torch.Tensor:
-    """Softmax probabilities (N, classes) for PIL images, preprocessed exactly as the app does."""
-    from .explain import predict  # the one definition of "probabilities, with test-time flip"
+def predict_logits_for(model: DenseNet, card: ModelCard, images, flip: bool | None = None,
+                       batch: int = 32) -> np.ndarray:
+    """Logits (N, classes) for PIL images, preprocessed exactly as the app does (test-time flip per card)."""
+    from .explain import predict_logits  # the one definition of "logits, with test-time flip"
 
     flip = card.test_flip if flip is None else flip
-    out = []
-    for i in range(0, len(images), batch):
-        x = torch.stack([preprocess(img, card.preprocessing) for img in images[i:i + batch]])
-        out.append(torch.from_numpy(predict(model, x, flip=flip)))
-    return torch.cat(out) if out else torch.empty(0, len(card.class_names))
+    out = [predict_logits(model, torch.stack([preprocess(img, card.preprocessing) for img in images[i:i + batch]]),
+                          flip=flip) for i in range(0, len(images), batch)]
+    return np.concatenate(out) if out else np.empty((0, len(card.class_names)), np.float32)
 
 
-def evaluate_folder(model: DenseNet, card: ModelCard, folder: str | Path, flip: bool | None = None) -> dict:
-    """Top-1, per-class accuracy and confusion matrix (rows: true class, columns: predicted)."""
+def predict_probs(model: DenseNet, card: ModelCard, images, flip: bool | None = None) -> torch.Tensor:
+    """Softmax probabilities (N, classes) for PIL images, preprocessed exactly as the app does."""
+    return torch.from_numpy(softmax(predict_logits_for(model, card, images, flip)).astype(np.float32))
+
+
+def _decode_all(paths, card: ModelCard, skipped: list[str]) -> tuple[list, list[int]]:
+    images, kept = [], []
+    for i, path in enumerate(paths):
+        try:
+            images.append(load_image(path, target_side=card.preprocessing.resize_size))
+            kept.append(i)
+        except ImageError as exc:
+            skipped.append(f"{path}: {exc}")
+    return images, kept
+
+
+def folder_logits(model: DenseNet, card: ModelCard, folder: str | Path,
+                  flip: bool | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(logits, labels as the card's class indices, skipped files) for ``folder/<class>/<images>``."""
     scan = scan_class_folder(folder)
     unknown = [c for c in scan.classes if c not in card.class_names]
     if unknown:
         raise ValueError(f"{folder}: class folders {unknown} are not classes of this model "
                          f"({', '.join(card.class_names)})")
-    model.eval()
-    images, labels, skipped = [], [], list(scan.skipped)
-    for path, label in scan.samples:
-        try:
-            images.append(load_image(path, target_side=card.preprocessing.resize_size))
-        except ImageError as exc:
-            skipped.append(f"{path}: {exc}")
-            continue
-        labels.append(card.class_names.index(scan.classes[label]))
+    skipped = list(scan.skipped)
+    images, kept = _decode_all([p for p, _ in scan.samples], card, skipped)
     if not images:
         raise ValueError(f"{folder}: no readable images")
-    n_cls = len(card.class_names)
-    confusion = [[0] * n_cls for _ in range(n_cls)]
-    max_probs = []
-    probs_all = predict_probs(model, card, images, flip)
-    for probs, y in zip(probs_all, labels):
-        confusion[y][int(probs.argmax())] += 1
-        max_probs.append(float(probs.max()))
-    correct = sum(confusion[i][i] for i in range(n_cls))
-    per_class = {
-        name: (confusion[i][i] / sum(confusion[i])) for i, name in enumerate(card.class_names) if sum(confusion[i])
-    }
-    return {
-        "top1": correct / len(labels),
-        "per_class": per_class,
-        "confusion": confusion,
-        "classes": list(card.class_names),
-        "n": len(labels),
-        "flip": card.test_flip if flip is None else flip,
-        "skipped": skipped,
-        "max_prob": max_probs,
-        "correct": [int(probs_all[i].argmax()) == labels[i] for i in range(len(labels))],
-    }
+    labels = np.array([card.class_names.index(scan.classes[scan.samples[i][1]]) for i in kept])
+    return predict_logits_for(model, card, images, flip), labels, skipped
+
+
+def unlabelled_logits(model: DenseNet, card: ModelCard, folder: str | Path,
+                      flip: bool | None = None) -> tuple[np.ndarray, list[str]]:
+    """(logits, skipped files) for every image anywhere under ``folder`` (no classes needed)."""
+    skipped: list[str] = []
+    images, _ = _decode_all(list_images(folder), card, skipped)
+    if not images:
+        raise ValueError(f"{folder}: no readable images")
+    return predict_logits_for(model, card, images, flip), skipped
+
+
+def accuracy_report(logits: np.ndarray, labels: np.ndarray, class_names) -> dict:
+    """Top-1, per-class accuracy, confusion (rows: true, columns: predicted) and 15-bin ECE."""
+    probs = softmax(logits)
+    pred = probs.argmax(1)
+    n_cls = len(class_names)
+    confusion = np.zeros((n_cls, n_cls), dtype=int)
+    np.add.at(confusion, (labels, pred), 1)
+    per_class = {name: float(confusion[i, i] / confusion[i].sum()) for i, name in enumerate(class_names)
+                 if confusion[i].sum()}
+    return {"top1": float((pred == labels).mean()), "per_class": per_class, "confusion": confusion.tolist(),
+            "n": int(len(labels)), "ece": expected_calibration_error(probs, labels), "classes": list(class_names),
+            "max_prob": probs.max(1).tolist(), "correct": (pred == labels).tolist()}
+
+
+def ood_report(in_report: dict, out_logits: np.ndarray, threshold: float) -> dict:
+    """How the top probability separates in-set photos from others, and what ``threshold`` flags."""
+    in_top = np.asarray(in_report["max_prob"])
+    correct = np.asarray(in_report["correct"], bool)
+    out_top = softmax(out_logits).max(1)
+    return {"ood_auroc": auroc(1 - out_top, 1 - in_top), "ood_flagged": float((out_top < threshold).mean()),
+            "in_flagged": float((in_top[correct] < threshold).mean()) if correct.any() else 0.0,
+            "ood_n": int(len(out_top)), "threshold": threshold}
+
+
+def evaluate_folder(model: DenseNet, card: ModelCard, folder: str | Path, flip: bool | None = None,
+                    ood: str | Path | None = None) -> dict:
+    """Accuracy report for a class folder; with ``ood``, also the "none of these" rule on that folder."""
+    from .explain import card_threshold
+
+    logits, labels, skipped = folder_logits(model, card, folder, flip)
+    report = accuracy_report(logits, labels, card.class_names)
+    report["flip"] = card.test_flip if flip is None else flip
+    report["skipped"] = skipped
+    if ood is not None:
+        out_logits, out_skipped = unlabelled_logits(model, card, ood, flip)
+        report.update(ood_report(report, out_logits, card_threshold(card)))
+        report["skipped"] += out_skipped
+    return report
 
 
 def format_report(report: dict) -> str:
-    """Human-readable top-1, per-class accuracy and confusion matrix."""
+    """Human-readable top-1, per-class accuracy, calibration, confusion matrix (and the OOD rule)."""
     names = report["classes"]
     width = max(len(n) for n in names) + 2
     lines = [f"top-1: {report['top1']:.4f} ({round(report['top1'] * report['n'])}/{report['n']} images, "
-             f"test-time flip {'on' if report['flip'] else 'off'})", "", "per class:"]
+             f"test-time flip {'on' if report['flip'] else 'off'})",
+             f"expected calibration error (15 bins): {report['ece']:.4f}", "", "per class:"]
     for name, acc in report["per_class"].items():
         lines.append(f"  {name:<{width}}{acc:.4f}")
     lines += ["", "confusion (rows: true, columns: predicted):", " " * width + "".join(f"{n[:8]:>10}" for n in names)]
     for name, row in zip(names, report["confusion"]):
         lines.append(f"{name:<{width}}" + "".join(f"{v:>10}" for v in row))
+    if "ood_auroc" in report:
+        lines += ["", f"none of these (top probability below {report['threshold']:.2f}): "
+                      f"AUROC {report['ood_auroc']:.4f}, {report['ood_flagged']:.1%} of {report['ood_n']} other photos "
+                      f"flagged, {report['in_flagged']:.1%} of correctly classified photos flagged"]
     for s in report["skipped"]:
         lines.append(f"skipped: {s}")
     return "\n".join(lines)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .plan import Plan
+from .errors import UserError
+from .plan import Plan, format_bytes
 
 MAX_DRAWN_LAYERS = 64  # a drawn block beyond this is truncated (2,080 edges is already dense)
 
@@ -179,6 +180,24 @@ class BuildCheck:
     device: str
 
 
+class MemoryRefused(UserError):
+    """An action for a user's config would need more memory than the device can safely give."""
+
+    def __init__(self, check: BuildCheck):
+        self.check = check
+        super().__init__("memory.refused", estimate=format_bytes(check.estimate_bytes),
+                         limit=format_bytes(check.limit_bytes), device=check.device)
+
+
+def guard_memory(plan: Plan, device: str, batch_size: int = 1) -> BuildCheck:
+    """``check_build``, raising ``MemoryRefused`` when it does not fit: every action that allocates for a
+    user's config (build, measurements) goes through here first."""
+    check = check_build(plan, device, batch_size)
+    if not check.fits:
+        raise MemoryRefused(check)
+    return check
+
+
 def estimate_build_bytes(plan: Plan, batch_size: int = 1) -> int:
     """Memory a build plus one inference forward needs: float32 weights and BN buffers, plus the
     naive training activation estimate (an upper bound on what an inference pass holds at once)."""
@@ -215,4 +234,5 @@ def connections(n_layers: int) -> int:
 __all__ = [
     "MAX_DRAWN_LAYERS", "Node", "Edge", "BlockGraph", "dense_block_graph", "block_graph", "ReuseMatrix",
     "feature_reuse", "BuildCheck", "estimate_build_bytes", "memory_limit_bytes", "check_build", "connections",
+    "MemoryRefused", "guard_memory",
 ]

@@ -188,9 +188,7 @@ MODEL_LOCK = threading.RLock()
 
 def cam_layer_names(config: DenseNetConfig) -> list[str]:
     """Layers worth a class-activation map: each block output, each transition, norm5, final ReLU."""
-    names = []
-    for b in range(1, len(config.block_config) + 1):
-        names.append(f"features.denseblock{b}")
-        if b < len(config.block_config):
-            names.append(f"features.transition{b}")
-    return names + ["features.norm5", "final_relu"]
+    from .plan import plan_network, stages
+
+    return [s.module for s in stages(plan_network(config)) if s.kind in ("block", "transition", "norm")] + [
+        "final_relu"]

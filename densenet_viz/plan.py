@@ -69,13 +69,6 @@ class Plan:
     def final_channels(self) -> int:
         return self.rows[-1].in_channels
 
-    def block_output_channels(self) -> list[int]:
-        """Channels of each dense block's concatenated output."""
-        out = []
-        for b in range(1, len(self.config.block_config) + 1):
-            out.append([r for r in self.dense_layers if r.block == b][-1].out_channels)
-        return out
-
     def activation_bytes(self, batch_size: int = 1, dtype: str = "float32", storage: str = "naive") -> int:
         """Feature-map memory a training forward pass keeps for backward, under a storage model.
 
@@ -191,6 +184,84 @@ def plan_network(config: DenseNetConfig) -> Plan:
     rows.append(PlanRow("classifier", "classifier", -1, 0, channels, 0, n, n, side, 1, channels * n + n,
                         channels * n, n))
     return Plan(config, tuple(rows))
+
+
+# --------------------------------------------------------------------------------------- queries
+@dataclass(frozen=True)
+class Stage:
+    """One stop on the way through the network and the tensor that leaves it (per image)."""
+
+    kind: str  # "stem", "block", "transition", "norm", "classifier"
+    number: int  # block / transition number, else 0
+    module: str  # the module whose output this is (torchvision names)
+    channels: int
+    hw: int
+
+    @property
+    def elements(self) -> int:
+        return self.channels * self.hw * self.hw
+
+
+def stages(plan: Plan) -> list[Stage]:
+    """stem → block 1 → transition 1 → … → block n → norm5 → classifier: the one walk over the stages
+    (charts, the walkthrough and the Grad-CAM layers all use it)."""
+    out = []
+    for r in plan.rows:
+        if r.stage == "stem":
+            out.append(Stage("stem", 0, r.name, r.out_channels, r.out_hw))
+        elif r.stage == "dense_layer" and r.index == plan.config.block_config[r.block - 1]:
+            out.append(Stage("block", r.block, f"features.denseblock{r.block}", r.out_channels, r.out_hw))
+        elif r.stage == "transition":
+            out.append(Stage("transition", r.block, r.name, r.out_channels, r.out_hw))
+        elif r.stage == "norm":
+            out.append(Stage("norm", 0, r.name, r.out_channels, r.out_hw))
+        elif r.stage == "classifier":
+            out.append(Stage("classifier", 0, r.name, r.out_channels, 1))
+    return out
+
+
+def plan_metrics(plan: Plan, batch_size: int = 1, dtype: str = "float32") -> dict[str, int]:
+    """The headline numbers of a plan: params, MACs, depth, activation bytes naive and shared."""
+    return {
+        "params": plan.params,
+        "macs": plan.macs,
+        "depth": plan.depth,
+        "act_naive": plan.activation_bytes(batch_size, dtype, "naive"),
+        "act_shared": plan.activation_bytes(batch_size, dtype, "shared"),
+    }
+
+
+LAYER_COLUMNS = ("name", "stage", "block", "index", "in_channels", "bottleneck_channels", "new_channels",
+                 "out_channels", "in_hw", "out_hw", "params", "macs", "act_elems")
+
+
+def layer_table(plan: Plan) -> list[dict]:
+    """One dict per plan row (the per-layer table and its CSV), columns in ``LAYER_COLUMNS`` order."""
+    return [{c: getattr(r, c) for c in LAYER_COLUMNS} for r in plan.rows]
+
+
+def layer_table_csv(plan: Plan) -> str:
+    """The per-layer table as CSV text (machine-readable English column names)."""
+    lines = [",".join(LAYER_COLUMNS)]
+    lines += [",".join(str(row[c]) for c in LAYER_COLUMNS) for row in layer_table(plan)]
+    return "\n".join(lines) + "\n"
+
+
+def transition_table(plan: Plan, batch_size: int = 1, dtype: str = "float32") -> list[dict]:
+    """Before/after numbers for each transition: channels, H×W, tensor elements and bytes."""
+    rows = []
+    for r in plan.transitions:
+        before = r.in_channels * r.in_hw * r.in_hw
+        after = r.out_channels * r.out_hw * r.out_hw
+        rows.append({
+            "transition": r.block, "theta": plan.config.compression,
+            "channels_before": r.in_channels, "channels_after": r.out_channels,
+            "hw_before": r.in_hw, "hw_after": r.out_hw,
+            "elements_before": before, "elements_after": after,
+            "bytes_before": before * batch_size * DTYPE_BYTES[dtype],
+            "bytes_after": after * batch_size * DTYPE_BYTES[dtype],
+        })
+    return rows
 
 
 def format_count(n: float, unit: str = "") -> str:

@@ -13,12 +13,12 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
-from .config import DenseNetConfig
-from .graph import BlockGraph, ReuseMatrix
+from .config import FIELDS, DenseNetConfig
 from .i18n import t
-from .plan import DTYPE_BYTES, Plan, format_bytes, format_count, plan_network
+from .plan import DTYPE_BYTES, Plan, Stage, format_bytes, format_count, plan_network
+from .plan import stages as plan_stages
 
-K_RANGE = range(1, 65)  # the sidebar's growth-rate range; the in-figure slider covers the same values
+K_RANGE = range(int(FIELDS["growth_rate"].lo), int(FIELDS["growth_rate"].hi) + 1)  # the in-figure k slider
 MAX_PLAY_FRAMES = 120  # the play animation adds at most this many frames, however deep the network
 
 MAIN_COLOR = "#1f77b4"
@@ -191,17 +191,6 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
 
 
 # ------------------------------------------------------------------------------------------- metrics
-def plan_metrics(plan: Plan, batch_size: int = 1, dtype: str = "float32") -> dict[str, int]:
-    """The headline numbers of a plan: params, MACs, depth, activation bytes naive and shared."""
-    return {
-        "params": plan.params,
-        "macs": plan.macs,
-        "depth": plan.depth,
-        "act_naive": plan.activation_bytes(batch_size, dtype, "naive"),
-        "act_shared": plan.activation_bytes(batch_size, dtype, "shared"),
-    }
-
-
 def make_memory_figure(plans: list[tuple[str, Plan]], batch_size: int, dtype: str, lang: str = "en") -> go.Figure:
     """Activation memory (MiB) for naive vs shared storage, one bar group per labelled plan."""
     fig = go.Figure()
@@ -220,248 +209,13 @@ def make_memory_figure(plans: list[tuple[str, Plan]], batch_size: int, dtype: st
     return fig
 
 
-LAYER_COLUMNS = ("name", "stage", "block", "index", "in_channels", "bottleneck_channels", "new_channels",
-                 "out_channels", "in_hw", "out_hw", "params", "macs", "act_elems")
-
-
-def layer_table(plan: Plan) -> list[dict]:
-    """One dict per plan row (the per-layer table and its CSV), columns in ``LAYER_COLUMNS`` order."""
-    return [{c: getattr(r, c) for c in LAYER_COLUMNS} for r in plan.rows]
-
-
-def layer_table_csv(plan: Plan) -> str:
-    """The per-layer table as CSV text (machine-readable English column names)."""
-    lines = [",".join(LAYER_COLUMNS)]
-    lines += [",".join(str(row[c]) for c in LAYER_COLUMNS) for row in layer_table(plan)]
-    return "\n".join(lines) + "\n"
-
-
-# ----------------------------------------------------------------------------- dense block graph
-def _node_label(graph: BlockGraph, index: int, lang: str) -> str:
-    node = graph.nodes[index]
-    if node.kind == "input":
-        return t("concat.node_input", lang)
-    if node.kind == "output":
-        return t("concat.node_output", lang)
-    return t("concat.node_layer", lang, i=index)
-
-
-def _arc(x0: float, x1: float, height: float, n: int = 16) -> tuple[list[float], list[float]]:
-    """Points of a half-ellipse from (x0, 0) to (x1, 0) bulging up to ``height``."""
-    xs, ys = [], []
-    for i in range(n + 1):
-        a = math.pi * i / n
-        xs.append((x0 + x1) / 2 - (x1 - x0) / 2 * math.cos(a))
-        ys.append(height * math.sin(a))
-    return xs, ys
-
-
-def make_block_graph_figure(graph: BlockGraph, lang: str = "en", selected: int | None = None,
-                            height: int = 430, compact: bool = False) -> go.Figure:
-    """All connections of a dense block as arcs over a row of nodes.
-
-    Trace 0: every edge (grey); trace 1: invisible markers at arc tops carrying each edge's hover text
-    ("layer 2 → layer 5: 32 channels"); trace 2: the selected layer's incoming edges; trace 3: nodes.
-    """
-    span = max(1, len(graph.nodes) - 1)
-    base_x, base_y, hl_x, hl_y = [], [], [], []
-    mid_x, mid_y, mid_text = [], [], []
-    for e in graph.edges:
-        h = (e.target - e.source) / span
-        xs, ys = _arc(e.source, e.target, h)
-        if selected is not None and e.target == selected:
-            hl_x += xs + [None]
-            hl_y += ys + [None]
-        else:
-            base_x += xs + [None]
-            base_y += ys + [None]
-        mid_x.append((e.source + e.target) / 2)
-        mid_y.append(h)
-        mid_text.append(t("concat.edge_hover", lang, src=_node_label(graph, e.source, lang),
-                          dst=_node_label(graph, e.target, lang), channels=e.channels))
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=base_x, y=base_y, mode="lines", line={"color": "rgba(120,120,120,0.35)", "width": 1},
-                             hoverinfo="skip", name=t("concat.legend_edges", lang), showlegend=not compact))
-    fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", marker={"size": 7, "color": "rgba(0,0,0,0.01)"},
-                             hovertext=mid_text, hoverinfo="text", showlegend=False, name="edges-hover"))
-    fig.add_trace(go.Scatter(x=hl_x, y=hl_y, mode="lines", line={"color": TRANSITION_COLOR, "width": 2.5},
-                             hoverinfo="skip", name=t("concat.legend_selected", lang),
-                             showlegend=selected is not None and not compact))
-    sources = {e.source for e in graph.edges if selected is not None and e.target == selected}
-    colors, sizes, texts, hover = [], [], [], []
-    for node in graph.nodes:
-        if node.index == selected:
-            colors.append(TRANSITION_COLOR)
-        elif node.index in sources:
-            colors.append(COMPARE_COLOR)
-        elif node.kind == "layer":
-            colors.append(MAIN_COLOR)
-        else:
-            colors.append("#2ca02c")
-        sizes.append(16 if node.kind != "layer" else 11)
-        if node.kind == "layer":
-            texts.append(str(node.index) if (len(graph.nodes) <= 26 or node.index % 5 == 0) else "")
-        else:
-            texts.append(t("concat.short_input", lang) if node.kind == "input" else t("concat.short_output", lang))
-        width = graph.input_width(node.index) if node.index > 0 else graph.in_channels
-        hover.append(t("concat.node_hover", lang, node=_node_label(graph, node.index, lang),
-                       adds=node.channels, receives=width, n_in=len(graph.incoming(node.index))))
-    fig.add_trace(go.Scatter(
-        x=[n.index for n in graph.nodes], y=[0] * len(graph.nodes), mode="markers+text", text=texts,
-        textposition="bottom center", marker={"color": colors, "size": sizes, "line": {"color": "white", "width": 1}},
-        hovertext=hover, hoverinfo="text", showlegend=False, name="nodes",
-    ))
-    title = "" if compact else t("concat.graph_title", lang, b=graph.block, n=graph.shown_layers,
-                                  edges=len(graph.dense_edges), k=graph.growth_rate, c0=graph.in_channels)
-    fig.update_layout(
-        title={"text": title}, height=height, hovermode="closest", plot_bgcolor="white",
-        xaxis={"visible": False, "range": [-0.7, span + 0.7]},
-        yaxis={"visible": False, "range": [-0.12, 1.04]},
-        margin={"t": 50 if title else 5, "b": 5, "l": 5, "r": 5},
-        legend={"orientation": "h", "y": 0, "x": 0.5, "xanchor": "center", "yanchor": "top"},
-    )
-    return fig
-
-
-def make_composition_figure(graph: BlockGraph, lang: str = "en", selected: int | None = None) -> go.Figure:
-    """Stacked bars: what each layer's input is made of (block input c₀ plus k from every earlier layer).
-
-    Trace 0 is the block input; trace j (j ≥ 1) is layer j's contribution to every later layer.
-    """
-    layers = list(range(1, graph.shown_layers + 1))
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=layers, y=[graph.in_channels] * len(layers), name=t("concat.node_input", lang),
-                         marker_color="#2ca02c",
-                         hovertemplate=t("concat.bar_hover", lang, src=t("concat.node_input", lang))))
-    n = max(1, graph.shown_layers - 1)
-    for j in range(1, graph.shown_layers):
-        shade = int(60 + 160 * (j - 1) / n)
-        color = f"rgb({shade // 3},{shade // 2 + 40},{min(255, shade + 60)})"
-        fig.add_trace(go.Bar(
-            x=layers, y=[graph.growth_rate if ell > j else 0 for ell in layers],
-            name=t("concat.node_layer", lang, i=j), marker_color=color, showlegend=graph.shown_layers <= 12,
-            hovertemplate=t("concat.bar_hover", lang, src=t("concat.node_layer", lang, i=j)),
-        ))
-    if selected is not None and 1 <= selected <= graph.shown_layers:
-        fig.add_vrect(x0=selected - 0.5, x1=selected + 0.5, line_width=2, line_color=TRANSITION_COLOR,
-                      fillcolor="rgba(0,0,0,0)")
-    fig.update_layout(
-        barmode="stack", bargap=0.1, height=380, title={"text": t("concat.composition_title", lang, b=graph.block)},
-        xaxis={"title": {"text": t("concat.x_target", lang)}},
-        yaxis={"title": {"text": t("arch.y_channels", lang)}}, margin={"t": 50, "b": 40},
-        legend={"font": {"size": 10}},
-    )
-    return fig
-
-
-def make_resnet_block_figure(width: int, n_layers: int, lang: str = "en", height: int = 300) -> go.Figure:
-    """A ResNet-style block for contrast: each layer adds its output to its input, so width stays ``width``.
-
-    Trace 0: the chain; trace 1: identity shortcuts; trace 2: nodes (hover: "receives c channels").
-    """
-    n = min(n_layers, 24)
-    chain_x, chain_y = [], []
-    for i in range(n):
-        chain_x += [i, i + 1, None]
-        chain_y += [0, 0, None]
-    skip_x, skip_y = [], []
-    for i in range(n):
-        xs, ys = _arc(i, i + 1, 0.25, 10)
-        skip_x += xs + [None]
-        skip_y += ys + [None]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=chain_x, y=chain_y, mode="lines", line={"color": "#555"}, hoverinfo="skip",
-                             showlegend=False))
-    fig.add_trace(go.Scatter(x=skip_x, y=skip_y, mode="lines", line={"color": COMPARE_COLOR, "dash": "dot"},
-                             hoverinfo="skip", name=t("concat.resnet_skip", lang)))
-    xs = list(range(n + 1))
-    fig.add_trace(go.Scatter(
-        x=xs, y=[0] * len(xs), mode="markers+text", marker={"size": 12, "color": COMPARE_COLOR},
-        text=[t("concat.short_input", lang)] + [str(i) if n <= 26 else "" for i in xs[1:]],
-        textposition="bottom center", hoverinfo="text", showlegend=False, name="nodes",
-        hovertext=[t("concat.resnet_hover", lang, i=i, width=width) for i in xs],
-    ))
-    fig.update_layout(
-        title={"text": t("concat.resnet_title", lang, width=width)}, height=height, plot_bgcolor="white",
-        xaxis={"visible": False, "range": [-0.7, n + 0.7]}, yaxis={"visible": False, "range": [-0.25, 0.45]},
-        margin={"t": 50, "b": 5, "l": 5, "r": 5}, legend={"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right"},
-    )
-    return fig
-
-
-def make_width_contrast_figure(graph: BlockGraph, lang: str = "en") -> go.Figure:
-    """Input width per layer: DenseNet (grows by k) against a ResNet-style sum (constant c₀)."""
-    layers = list(range(1, graph.shown_layers + 1))
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=layers, y=[graph.input_width(ell) for ell in layers], mode="lines+markers",
-                             name=t("concat.dense_width", lang), line={"color": MAIN_COLOR}))
-    fig.add_trace(go.Scatter(x=layers, y=[graph.in_channels] * len(layers), mode="lines",
-                             name=t("concat.resnet_width", lang), line={"color": COMPARE_COLOR, "dash": "dash"}))
-    fig.update_layout(height=300, title={"text": t("concat.width_title", lang)},
-                      xaxis={"title": {"text": t("concat.x_target", lang)}},
-                      yaxis={"title": {"text": t("arch.y_channels", lang)}, "rangemode": "tozero"},
-                      margin={"t": 50, "b": 40}, legend={"orientation": "h", "y": -0.3})
-    return fig
-
-
-def make_reuse_heatmap(matrix: ReuseMatrix, lang: str = "en", title: str = "") -> go.Figure:
-    """Paper Fig. 5 style: x = target layer (+ transition/classifier), y = source; colour = scaled mean |w|."""
-    targets = [str(i) for i in range(1, matrix.n_layers + 1)]
-    targets.append(t(f"concat.target_{matrix.last_target}", lang))
-    sources = [t("concat.short_input", lang)] + [str(i) for i in range(1, matrix.n_layers + 1)]
-    hover = [[None if v is None else t("concat.reuse_hover", lang, src=sources[s], dst=targets[j], v=v,
-                                       raw=matrix.raw[s][j])
-              for j, v in enumerate(row)] for s, row in enumerate(matrix.values)]
-    fig = go.Figure(go.Heatmap(
-        z=[list(r) for r in matrix.values], x=targets, y=sources, colorscale="Viridis", zmin=0, zmax=1,
-        hovertext=hover, hoverinfo="text", colorbar={"title": {"text": t("concat.reuse_colorbar", lang)}},
-    ))
-    fig.update_layout(
-        title={"text": title}, height=420, margin={"t": 50, "b": 40},
-        xaxis={"title": {"text": t("concat.reuse_x", lang)}, "type": "category"},
-        yaxis={"title": {"text": t("concat.reuse_y", lang)}, "type": "category", "autorange": "reversed"},
-    )
-    return fig
-
-
 # ---------------------------------------------------------------------------------- whole-network flow
-@dataclass(frozen=True)
-class FlowStage:
-    """One stop on the way through the network, with the tensor that leaves it (per image)."""
-
-    key: str  # "stem", "block", "transition", "norm5", "classifier"
-    number: int  # block / transition number, else 0
-    channels: int
-    hw: int
-
-    @property
-    def elements(self) -> int:
-        return self.channels * self.hw * self.hw
-
-
-def flow_stages(plan: Plan) -> list[FlowStage]:
-    """stem → block 1 → transition 1 → … → block n → final norm → classifier, from the plan's rows."""
-    stages = []
-    for r in plan.rows:
-        if r.stage == "stem":
-            stages.append(FlowStage("stem", 0, r.out_channels, r.out_hw))
-        elif r.stage == "dense_layer" and r.index == plan.config.block_config[r.block - 1]:
-            stages.append(FlowStage("block", r.block, r.out_channels, r.out_hw))
-        elif r.stage == "transition":
-            stages.append(FlowStage("transition", r.block, r.out_channels, r.out_hw))
-        elif r.stage == "norm":
-            stages.append(FlowStage("norm5", 0, r.out_channels, r.out_hw))
-        elif r.stage == "classifier":
-            stages.append(FlowStage("classifier", 0, r.out_channels, 1))
-    return stages
-
-
-def stage_label(stage: FlowStage, lang: str) -> str:
-    if stage.key == "block":
+def stage_label(stage: Stage, lang: str) -> str:
+    if stage.kind == "block":
         return t("common.block", lang, b=stage.number)
-    if stage.key == "transition":
+    if stage.kind == "transition":
         return t("common.transition", lang, b=stage.number)
-    return t({"stem": "common.stem", "norm5": "common.norm5", "classifier": "common.classifier"}[stage.key], lang)
+    return t({"stem": "common.stem", "norm": "common.norm5", "classifier": "common.classifier"}[stage.kind], lang)
 
 
 def make_flow_figure(plan: Plan, lang: str = "en") -> go.Figure:
@@ -469,9 +223,9 @@ def make_flow_figure(plan: Plan, lang: str = "en") -> go.Figure:
     feature-map side H = W (line) below. Trace 0 is the bars, trace 1 the line."""
     from plotly.subplots import make_subplots
 
-    stages = flow_stages(plan)
+    stages = plan_stages(plan)
     labels = [stage_label(s, lang) for s in stages]
-    colors = [TRANSITION_COLOR if s.key == "transition" else ("#2ca02c" if s.key == "block" else HW_COLOR)
+    colors = [TRANSITION_COLOR if s.kind == "transition" else ("#2ca02c" if s.kind == "block" else HW_COLOR)
               for s in stages]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.06)
     fig.add_trace(go.Bar(
@@ -495,11 +249,11 @@ def make_flow_figure(plan: Plan, lang: str = "en") -> go.Figure:
 
 def make_flow_memory_figure(plan: Plan, batch_size: int = 1, dtype: str = "float32", lang: str = "en") -> go.Figure:
     """Size of the tensor leaving each stage (MiB for ``batch_size`` images of ``dtype``)."""
-    stages = flow_stages(plan)
+    stages = plan_stages(plan)
     nbytes = [s.elements * batch_size * DTYPE_BYTES[dtype] for s in stages]
     fig = go.Figure(go.Bar(
         x=[stage_label(s, lang) for s in stages], y=[b / 2**20 for b in nbytes],
-        marker_color=[TRANSITION_COLOR if s.key == "transition" else MAIN_COLOR for s in stages],
+        marker_color=[TRANSITION_COLOR if s.kind == "transition" else MAIN_COLOR for s in stages],
         text=[format_bytes(b) for b in nbytes], textposition="outside", customdata=[s.elements for s in stages],
         hovertemplate="%{x}: %{customdata:,} " + t("trans.unit_elements", lang) + " = %{text}<extra></extra>",
     ))
@@ -511,31 +265,15 @@ def make_flow_memory_figure(plan: Plan, batch_size: int = 1, dtype: str = "float
     return fig
 
 
-def transition_table(plan: Plan, batch_size: int = 1, dtype: str = "float32") -> list[dict]:
-    """Before/after numbers for each transition: channels, H×W, tensor elements and bytes."""
-    rows = []
-    for r in plan.transitions:
-        before = r.in_channels * r.in_hw * r.in_hw
-        after = r.out_channels * r.out_hw * r.out_hw
-        rows.append({
-            "transition": r.block, "theta": plan.config.compression,
-            "channels_before": r.in_channels, "channels_after": r.out_channels,
-            "hw_before": r.in_hw, "hw_after": r.out_hw,
-            "elements_before": before, "elements_after": after,
-            "bytes_before": before * batch_size * DTYPE_BYTES[dtype],
-            "bytes_after": after * batch_size * DTYPE_BYTES[dtype],
-        })
-    return rows
-
-
-def make_table_figure(headers: list[str], rows: list[list], height: int = 360,
-                      column_widths: list[float] | None = None) -> go.Figure:
-    """A scrollable Plotly table (column-major cells); used instead of st.dataframe so no Arrow is needed."""
-    columns = [[row[i] for row in rows] for i in range(len(headers))]
-    fig = go.Figure(go.Table(
-        columnwidth=column_widths,
-        header={"values": [f"<b>{h}</b>" for h in headers], "align": "left", "fill_color": "#e8eef6"},
-        cells={"values": columns, "align": "left", "height": 24},
-    ))
-    fig.update_layout(height=height, margin={"t": 5, "b": 5, "l": 5, "r": 5})
+def make_table_figure(rows: list[dict], height: int | None = None, column_widths: list[float] | None = None,
+                      ) -> go.Figure:
+    """A Plotly table of ``rows`` (dicts with the same keys, the column headers); used instead of
+    st.dataframe so no Arrow is needed. Taller tables scroll inside ``height`` (default: fits up to 12 rows)."""
+    headers = list(rows[0]) if rows else []
+    cells = [[r[h] for r in rows] for h in headers]
+    fig = go.Figure(go.Table(columnwidth=column_widths,
+                             header={"values": [f"<b>{h}</b>" for h in headers], "align": "left",
+                                     "fill_color": "#e8eef6"},
+                             cells={"values": cells, "align": "left", "height": 24}))
+    fig.update_layout(height=height or 40 + 26 * (min(len(rows), 12) + 1), margin={"t": 5, "b": 5, "l": 5, "r": 5})
     return fig

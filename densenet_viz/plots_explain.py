@@ -13,8 +13,9 @@ from .explain import PLOTLY_COLORSCALES, DeletionCurve
 
 
 def make_top5_figure(top5: list[tuple[str, float]], title: str = "", prob_label: str = "probability",
-                     highlight: str | None = None) -> go.Figure:
-    """Horizontal bars, most likely class on top; ``highlight`` (e.g. the CAM target) drawn darker."""
+                     highlight: str | None = None, threshold: float | None = None) -> go.Figure:
+    """Horizontal bars, most likely class on top; ``highlight`` (e.g. the CAM target) drawn darker;
+    ``threshold``: a dashed line where the "none of these" rule starts."""
     names = [name for name, _ in top5][::-1]
     probs = [float(p) for _, p in top5][::-1]
     colors = ["#1f6f4a" if n == highlight else "#7fbf9a" for n in names]
@@ -24,6 +25,9 @@ def make_top5_figure(top5: list[tuple[str, float]], title: str = "", prob_label:
     fig.update_layout(title=title or None, height=60 + 34 * max(1, len(names)), margin=dict(l=8, r=8, t=36, b=8),
                       xaxis=dict(range=[0, 1], tickformat=".0%", title=prob_label), yaxis=dict(title=None),
                       showlegend=False)
+    if threshold is not None:
+        fig.add_vline(x=float(threshold), line_dash="dash", line_color="#b45309",
+                      annotation_text=f"{threshold:.0%}", annotation_position="top")
     return fig
 
 
@@ -62,4 +66,41 @@ def make_deletion_figure(curves: dict[str, DeletionCurve], title: str = "", x_la
     fig.update_layout(title=title or None, height=300, margin=dict(l=8, r=8, t=40, b=8),
                       xaxis=dict(range=[0, 1], tickformat=".0%", title=x_label),
                       yaxis=dict(range=[0, 1.02], title=y_label), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def make_occlusion_figure(picture: np.ndarray, square=None, grid_step: int = 8, title: str = "") -> go.Figure:
+    """The photo (``picture``: (S, S, 3) uint8 at model-input size) with a grid of invisible clickable points
+    every ``grid_step`` pixels, and the grey ``square`` (an ``occlusion.Square``) drawn where it covers."""
+    side = picture.shape[0]
+    fig = go.Figure(go.Image(z=picture, hoverinfo="skip"))
+    pts = np.arange(grid_step // 2, side, grid_step)
+    xx, yy = np.meshgrid(pts, pts)
+    fig.add_trace(go.Scatter(x=xx.ravel(), y=yy.ravel(), mode="markers", showlegend=False,
+                             marker=dict(size=grid_step + 2, opacity=0.01, color="white"),
+                             hovertemplate="(%{x}, %{y})<extra></extra>"))
+    if square is not None:
+        left, top, right, bottom = square.box(side)
+        fig.add_shape(type="rect", x0=left - 0.5, y0=top - 0.5, x1=right - 0.5, y1=bottom - 0.5,
+                      fillcolor="rgb(124,124,124)", opacity=1.0, line=dict(color="#b45309", width=2))
+    fig.update_xaxes(visible=False, range=[-0.5, side - 0.5])
+    fig.update_yaxes(visible=False, range=[side - 0.5, -0.5], scaleanchor="x")
+    fig.update_layout(title=title or None, height=420, margin=dict(l=4, r=4, t=36, b=4), dragmode=False,
+                      clickmode="event+select")
+    return fig
+
+
+def make_probability_change_figure(class_names, before, after, label_before: str = "before",
+                                   label_after: str = "after", prob_label: str = "probability") -> go.Figure:
+    """Each class's probability before and after covering part of the photo, side by side."""
+    names = list(class_names)
+    fig = go.Figure([
+        go.Bar(y=names, x=[float(p) for p in before], orientation="h", name=label_before, marker_color="#7fbf9a",
+               hovertemplate="%{y}: %{x:.1%}<extra></extra>"),
+        go.Bar(y=names, x=[float(p) for p in after], orientation="h", name=label_after, marker_color="#b45309",
+               hovertemplate="%{y}: %{x:.1%}<extra></extra>"),
+    ])
+    fig.update_layout(barmode="group", height=80 + 40 * len(names), margin=dict(l=8, r=8, t=30, b=8),
+                      xaxis=dict(range=[0, 1], tickformat=".0%", title=prob_label),
+                      legend=dict(orientation="h", y=1.1))
     return fig

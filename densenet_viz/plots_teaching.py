@@ -160,12 +160,29 @@ def make_memory_figure(curve: list[MemoryPoint], measured: MeasuredMemory | None
     return fig
 
 
-def make_table_figure(rows: list[dict], height: int | None = None) -> go.Figure:
-    """A plain table of ``rows`` (dicts with the same keys, already formatted as text)."""
-    headers = list(rows[0]) if rows else []
-    cells = [[str(r[h]) for r in rows] for h in headers]
-    fig = go.Figure(go.Table(header={"values": [f"<b>{h}</b>" for h in headers], "align": "left",
-                                     "fill_color": "#e8eef7"},
-                             cells={"values": cells, "align": "left", "height": 24}))
-    fig.update_layout(height=height or 40 + 26 * (len(rows) + 1), margin={"l": 0, "r": 0, "t": 5, "b": 0})
+def make_live_figure(runs: list, labels: dict, chance: float | None = None) -> go.Figure:
+    """Live training curves: loss (left) and accuracy (right) against epochs, one colour per run.
+
+    ``runs``: (label, points) with ``live.LivePoint`` points. Train curves are smoothed running values per
+    step; val accuracy is measured at each epoch's end (markers). ``labels``: loss, acc, x, train, val, chance.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["acc"]), horizontal_spacing=0.08)
+    colours = ["#1f6f4a", "#b45309", "#2563eb", "#9333ea"]
+    for i, (name, points) in enumerate(runs):
+        c = colours[i % len(colours)]
+        x = [p.epoch for p in points]
+        fig.add_trace(go.Scatter(x=x, y=[p.train_loss for p in points], mode="lines", line=dict(color=c),
+                                 name=f"{name}: {labels['train']}", legendgroup=name), row=1, col=1)
+        fig.add_trace(go.Scatter(x=x, y=[p.train_acc for p in points], mode="lines", showlegend=False,
+                                 line=dict(color=c, dash="dot"), name=f"{name}: {labels['train']}",
+                                 legendgroup=name), row=1, col=2)
+        val = [p for p in points if p.val_acc is not None]
+        fig.add_trace(go.Scatter(x=[p.epoch for p in val], y=[p.val_acc for p in val], mode="lines+markers",
+                                 line=dict(color=c), marker=dict(size=8), name=f"{name}: {labels['val']}",
+                                 legendgroup=name), row=1, col=2)
+    if chance is not None:
+        fig.add_hline(y=chance, line_dash="dash", line_color="#888", annotation_text=labels["chance"], row=1, col=2)
+    fig.update_xaxes(title_text=labels["x"])
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
+    fig.update_layout(height=380, margin=dict(l=8, r=8, t=40, b=8), legend=dict(orientation="h", y=-0.25))
     return fig

@@ -13,8 +13,9 @@ import torch
 from PIL import Image, ImageDraw, ImageFilter
 
 from .data import Preprocessing, center_crop, to_tensor
+from .explain import predict_logits
 from .model import MODEL_LOCK, DenseNet
-from .plan import Plan, plan_network
+from .plan import Plan, plan_network, stages
 
 STAGE_KINDS = ("stem", "block", "transition", "norm", "pool", "classifier", "softmax")
 
@@ -88,28 +89,21 @@ def _origin(channel: int, block_in: int, k: int) -> int:
 
 def stage_plan_shapes(plan: Plan) -> list[tuple[str, int, tuple[int, ...]]]:
     """(kind, index, shape with batch 1) for every walkthrough stage, from the plan alone."""
-    out: list[tuple[str, int, tuple[int, ...]]] = []
-    rows = plan.rows
-    stem = rows[0]
-    out.append(("stem", 0, (1, stem.out_channels, stem.out_hw, stem.out_hw)))
-    for b in range(1, len(plan.config.block_config) + 1):
-        last = [r for r in plan.dense_layers if r.block == b][-1]
-        out.append(("block", b, (1, last.out_channels, last.out_hw, last.out_hw)))
-        for r in plan.transitions:
-            if r.block == b:
-                out.append(("transition", b, (1, r.out_channels, r.out_hw, r.out_hw)))
-    norm = next(r for r in rows if r.stage == "norm")
-    cls = rows[-1]
-    out.append(("norm", 0, (1, norm.out_channels, norm.out_hw, norm.out_hw)))
-    out.append(("pool", 0, (1, cls.in_channels)))
-    out.append(("classifier", 0, (1, cls.out_channels)))
-    out.append(("softmax", 0, (1, cls.out_channels)))
+    out: list[tuple[str, int, tuple[int, ...]]] = [
+        (s.kind, s.number, (1, s.channels, s.hw, s.hw)) for s in stages(plan) if s.kind != "classifier"]
+    final = plan.rows[-1]
+    out.append(("pool", 0, (1, final.in_channels)))
+    out.append(("classifier", 0, (1, final.out_channels)))
+    out.append(("softmax", 0, (1, final.out_channels)))
     return out
 
 
 def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class_names: tuple[str, ...],
-                 n_maps: int = 8) -> Walkthrough:
+                 n_maps: int = 8, flip: bool = False) -> Walkthrough:
     """Run ``image`` through ``model`` once, recording every stage of the plan.
+
+    ``flip``: the softmax stage averages the logits with the mirror image's (one more forward pass, no
+    hooks), exactly as the Explain page and the CLI do, so all three show the same probabilities.
 
     The plan is the model's config at the preprocessing's input size (the size the model really sees).
     ``n_maps``: how many feature maps to keep per stage (most active; and, for a dense block, the
@@ -121,13 +115,7 @@ def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class
     device = next(model.parameters()).device
     x = to_tensor(crop, prep).unsqueeze(0).to(device)  # (1, 3, S, S)
 
-    n_blocks = len(config.block_config)
-    names = [plan.rows[0].name]
-    for b in range(1, n_blocks + 1):
-        names.append(f"features.denseblock{b}")
-        if b < n_blocks:
-            names.append(f"features.transition{b}")
-    names.append("features.norm5")
+    names = [s.module for s in stages(plan) if s.kind in ("stem", "block", "transition", "norm")]
     outputs: dict[str, torch.Tensor] = {}
     modules = dict(model.named_modules())
 
@@ -148,46 +136,45 @@ def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class
         finally:
             for h in handles:
                 h.remove()
-    probs = torch.softmax(logits.float(), dim=1)
+    final = torch.from_numpy(predict_logits(model, x, flip=True)) if flip else logits.float().cpu()
+    probs = torch.softmax(final, dim=1)
 
     expected = iter(stage_plan_shapes(plan))
-    stages: list[WalkStage] = []
+    walk: list[WalkStage] = []
     k = config.growth_rate
 
     def add(kind: str, module: str, index: int, t: torch.Tensor, say: dict, active=None, newest=None,
             vector=None) -> None:
         e_kind, e_index, e_shape = next(expected)
         assert (e_kind, e_index) == (kind, index), (e_kind, e_index, kind, index)
-        stages.append(WalkStage(kind, module, index, tuple(t.shape), e_shape, say, active, newest, vector,
-                                (float(t.min()), float(t.max()))))
+        walk.append(WalkStage(kind, module, index, tuple(t.shape), e_shape, say, active, newest, vector,
+                              (float(t.min()), float(t.max()))))
 
-    stem_row = plan.rows[0]
-    t = outputs[stem_row.name]
-    add("stem", stem_row.name, 0, t, {"size": config.input_size, "c": stem_row.out_channels, "hw": stem_row.out_hw},
-        active=_maps(t[0], _most_active(t[0], n_maps)))
-    for b in range(1, n_blocks + 1):
-        layers = [r for r in plan.dense_layers if r.block == b]
-        c_in, c_out, hw = layers[0].in_channels, layers[-1].out_channels, layers[-1].out_hw
-        name = f"features.denseblock{b}"
-        t = outputs[name][0]
-        active = _most_active(t, n_maps)
-        newest = _most_active(t[c_out - k:], n_maps, offset=c_out - k)  # the last layer's k maps
-        add("block", name, b, outputs[name],
-            {"b": b, "n": len(layers), "k": k, "cin": c_in, "cout": c_out, "hw": hw,
-             "first": c_out - k, "last": c_out - 1},
-            active=_maps(t, active, tuple(_origin(c, c_in, k) for c in active)),
-            newest=_maps(t, newest, tuple(len(layers) for _ in newest)))
-        for r in plan.transitions:
-            if r.block == b:
-                t = outputs[r.name]
-                add("transition", r.name, b, t,
-                    {"b": b, "cin": r.in_channels, "cout": r.out_channels, "theta": config.compression,
-                     "hw_in": r.in_hw, "hw": r.out_hw},
-                    active=_maps(t[0], _most_active(t[0], n_maps)))
+    for s in stages(plan):
+        if s.kind == "classifier":
+            continue
+        t = outputs[s.module]
+        active = _maps(t[0], _most_active(t[0], n_maps))
+        if s.kind == "stem":
+            add("stem", s.module, 0, t, {"size": config.input_size, "c": s.channels, "hw": s.hw}, active=active)
+        elif s.kind == "block":
+            layers = [r for r in plan.dense_layers if r.block == s.number]
+            c_in, c_out = layers[0].in_channels, s.channels
+            top = _most_active(t[0], n_maps)
+            newest = _most_active(t[0][c_out - k:], n_maps, offset=c_out - k)  # the last layer's k maps
+            add("block", s.module, s.number, t,
+                {"b": s.number, "n": len(layers), "k": k, "cin": c_in, "cout": c_out, "hw": s.hw,
+                 "first": c_out - k, "last": c_out - 1},
+                active=_maps(t[0], top, tuple(_origin(c, c_in, k) for c in top)),
+                newest=_maps(t[0], newest, tuple(len(layers) for _ in newest)))
+        elif s.kind == "transition":
+            r = next(r for r in plan.transitions if r.block == s.number)
+            add("transition", s.module, s.number, t,
+                {"b": s.number, "cin": r.in_channels, "cout": r.out_channels, "theta": config.compression,
+                 "hw_in": r.in_hw, "hw": r.out_hw}, active=active)
+        else:
+            add("norm", s.module, 0, t, {"c": s.channels, "hw": s.hw}, active=active)
     norm = next(r for r in plan.rows if r.stage == "norm")
-    t = outputs["features.norm5"]
-    add("norm", "features.norm5", 0, t, {"c": norm.out_channels, "hw": norm.out_hw},
-        active=_maps(t[0], _most_active(t[0], n_maps)))
     pooled = outputs["pooled"]
     add("pool", "final_relu", 0, pooled, {"c": norm.out_channels, "hw": norm.out_hw},
         vector=pooled[0].float().cpu().numpy())
@@ -195,8 +182,9 @@ def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class
         vector=logits[0].float().cpu().numpy())
     p = probs[0].cpu().numpy()
     top = int(np.argmax(p))
-    add("softmax", "", 0, probs, {"cls": class_names[top], "p": round(float(p[top]) * 100, 1)}, vector=p)
-    return Walkthrough(tuple(stages), tuple(class_names), p, pooled[0].float().cpu().numpy(),
+    add("softmax", "", 0, probs, {"cls": class_names[top], "p": round(float(p[top]) * 100, 1), "flip": flip},
+        vector=p)
+    return Walkthrough(tuple(walk), tuple(class_names), p, pooled[0].float().cpu().numpy(),
                        np.asarray(crop, dtype=np.uint8), config.input_size)
 
 
@@ -222,18 +210,6 @@ def synthetic_flower(size: int = 256, seed: int = 0) -> Image.Image:
     arr = np.asarray(img.filter(ImageFilter.GaussianBlur(size / 128)), dtype=np.float32)
     arr += rng.normal(0, 6, arr.shape)  # a little texture, like a photo
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
-
-
-def example_images(folder=None) -> list:
-    """Example photos shipped in ``assets/examples`` (sorted by name); empty if there are none."""
-    from pathlib import Path
-
-    from .data import IMAGE_SUFFIXES
-
-    folder = Path(__file__).resolve().parent.parent / "assets" / "examples" if folder is None else Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def synthetic_flower_bytes(size: int = 256) -> bytes:

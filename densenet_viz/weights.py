@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,16 +11,19 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .config import ConfigError, DenseNetConfig
-from .data import Preprocessing
+from .data import Preprocessing, list_images
+from .errors import UserError
+from .hashing import sha256_hex
 from .model import DenseNet, build_densenet
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MODELS_DIR = ASSETS / "models"
 SHIPPED_MODEL = MODELS_DIR / "flowers-densenet121.safetensors"
+EXAMPLES_DIR = ASSETS / "examples"
 
 
-class WeightsError(ValueError):
-    """A model file that cannot be used; the message says which file and why."""
+class WeightsError(UserError):
+    """A model file that cannot be used (``code`` under ``error.weights.``); the message says which file and why."""
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,18 @@ class ModelCard:
         """Whether predictions average the photo and its mirror image (as evaluated)."""
         return bool(self.data.get("preprocessing", {}).get("test_time_flip", False))
 
+    @property
+    def temperature(self) -> float:
+        """The calibration temperature fitted on val (1.0 when the card has none)."""
+        try:
+            value = float(self.data.get("calibration", {}).get("temperature", 1.0))
+        except (TypeError, ValueError, AttributeError):
+            return 1.0
+        return value if 0.01 <= value <= 100.0 else 1.0
+
 
 def card_path(weights: Path) -> Path:
     return weights.with_suffix(".json")
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def save_model(model: DenseNet, weights: str | Path, card: dict, dtype: torch.dtype = torch.float16) -> Path:
@@ -63,7 +66,7 @@ def save_model(model: DenseNet, weights: str | Path, card: dict, dtype: torch.dt
     card = dict(card)
     card["config"] = model.config.to_dict()
     card["weights_file"] = weights.name
-    card["weights_sha256"] = sha256_of(weights)
+    card["weights_sha256"] = sha256_hex(weights)
     card["weights_dtype"] = str(dtype).replace("torch.", "")
     card_path(weights).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return weights
@@ -76,32 +79,37 @@ def load_card(weights: str | Path) -> ModelCard:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise WeightsError(f"{path.name}: the model card is missing (expected beside {weights.name})") from None
+        raise WeightsError("weights.no_card", file=path.name, weights=weights.name) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise WeightsError(f"{path.name}: the model card is not valid JSON ({exc})") from None
+        raise WeightsError("weights.bad_json", file=path.name, detail=str(exc)[:120]) from None
     try:
         config = DenseNetConfig.from_dict(data["config"])
         classes = tuple(str(c) for c in data["class_names"])
         prep = Preprocessing.from_dict(data["preprocessing"])
     except KeyError as exc:
-        raise WeightsError(f"{path.name}: the model card has no {exc.args[0]!r} entry") from None
+        raise WeightsError("weights.card_missing_entry", file=path.name, entry=str(exc.args[0])) from None
     except (ConfigError, TypeError, ValueError) as exc:
-        raise WeightsError(f"{path.name}: the model card is invalid: {exc}") from None
+        raise WeightsError("weights.card_invalid", file=path.name, detail=str(exc)[:200]) from None
     if len(classes) != config.num_classes:
-        raise WeightsError(f"{path.name}: {len(classes)} class names for a {config.num_classes}-class model")
+        raise WeightsError("weights.class_count", file=path.name, names=len(classes), classes=config.num_classes)
     return ModelCard(config, classes, prep, data)
 
 
-def load_model(weights: str | Path = SHIPPED_MODEL, device: str | torch.device = "cpu") -> tuple[DenseNet, ModelCard]:
-    """Build the model its card describes and load the weights strictly, in float32, in eval mode."""
+def load_model(weights: str | Path = SHIPPED_MODEL, device: str | torch.device = "cpu",
+               calibrated: bool = True) -> tuple[DenseNet, ModelCard]:
+    """Build the model its card describes and load the weights strictly, in float32, in eval mode.
+
+    ``calibrated``: divide the classifier by the card's temperature, so the model's logits are already
+    ``logits / T`` and every softmax of them is the calibrated probability (Grad-CAM maps only scale).
+    """
     weights = Path(weights)
     if not weights.is_file():
-        raise WeightsError(f"{weights}: no such model file")
+        raise WeightsError("weights.no_file", file=str(weights))
     card = load_card(weights)
     try:
         state = load_file(str(weights))  # safetensors: plain tensors, no pickle
     except (SafetensorError, OSError, ValueError) as exc:
-        raise WeightsError(f"{weights.name}: not a valid safetensors file ({exc})") from None
+        raise WeightsError("weights.bad_file", file=weights.name, detail=str(exc)[:120]) from None
     model = build_densenet(card.config, device="cpu")
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
@@ -117,8 +125,12 @@ def load_model(weights: str | Path = SHIPPED_MODEL, device: str | torch.device =
             parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
         if unexpected:
             parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
-        raise WeightsError(f"{weights.name} does not match its card's config: " + "; ".join(parts))
+        raise WeightsError("weights.mismatch", file=weights.name, detail="; ".join(parts))
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()}, strict=True)
+    if calibrated and card.temperature != 1.0:
+        with torch.no_grad():
+            model.classifier.weight /= card.temperature
+            model.classifier.bias /= card.temperature
     model.eval()
     return model.to(device), card
 
@@ -128,3 +140,9 @@ def list_models(folder: str | Path = MODELS_DIR) -> list[Path]:
     folder = Path(folder)
     found = sorted(p for p in folder.glob("*.safetensors") if card_path(p).is_file())
     return sorted(found, key=lambda p: p != SHIPPED_MODEL)
+
+
+def list_examples(folder: str | Path = EXAMPLES_DIR) -> list[Path]:
+    """The example photos shipped in ``assets/examples`` (sorted by name); empty if there are none."""
+    folder = Path(folder)
+    return list_images(folder, recursive=False) if folder.is_dir() else []

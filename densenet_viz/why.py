@@ -15,6 +15,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .config import PRESET_INFO, DenseNetConfig, matching_preset
+from .errors import UserError
+from .graph import check_build, guard_memory
 from .model import DenseLayer, build_densenet, default_device
 from .plan import plan_network
 
@@ -324,16 +326,18 @@ def measure_memory(config: DenseNetConfig, batch_size: int = 2, scales: tuple[fl
     if scales is None:
         scales = DEPTH_SCALES if cuda else CPU_MEASURE_SCALES
     if not trainable_batch(config, batch_size):
-        raise ValueError("batch norm in training mode needs more than one value per channel: "
-                         "use a batch of at least 2 or a larger input")
+        raise UserError("memory.bn_batch")
     start = time.perf_counter()
     curve = memory_curve(config, batch_size, "float32", scales)
+    # Refuse up front, with the estimate, when even the shallowest point would not fit in memory.
+    guard_memory(plan_network(config.replace(block_config=curve[0].block_config)), str(device), batch_size)
     spent, points, skipped = 0.0, [], 0
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(batch_size, 3, config.input_size, config.input_size, generator=gen).to(device)
     for p in curve:
         cost = 2 * p.macs * batch_size / 1e9  # two models per point
-        if points and spent + cost > budget_gmacs:
+        fits = check_build(plan_network(config.replace(block_config=p.block_config)), str(device), batch_size).fits
+        if not fits or (points and spent + cost > budget_gmacs):
             skipped += 1
             continue
         spent += cost
@@ -349,3 +353,21 @@ def measure_memory(config: DenseNetConfig, batch_size: int = 2, scales: tuple[fl
         torch.cuda.empty_cache()
     return MeasuredMemory("cuda_peak" if cuda else "saved_tensors", str(device), tuple(points), skipped,
                           time.perf_counter() - start)
+
+
+def vanishing_verdict(dense_first: float, plain_first: float) -> tuple[str, float | None]:
+    """How the first layer's gradient of the dense net compares with the plain net's: ("vanish", ratio)
+    when dense is at least 10× larger, ("vanish_zero", None) when the plain net's is exactly 0, else
+    ("no_vanish", None)."""
+    if plain_first == 0:
+        return "vanish_zero", None
+    ratio = dense_first / plain_first
+    return ("vanish", ratio) if ratio >= 10 else ("no_vanish", None)
+
+
+def measured_vs_plan(measured: MeasuredMemory, curve: list) -> list[tuple]:
+    """Rows (depth, block config, measured naive, planned naive, measured shared, planned shared) in bytes,
+    matching each measured point to the plan's point of the same depth."""
+    planned = {p.depth: p for p in curve}
+    return [(p.depth, p.block_config, p.naive_bytes, planned[p.depth].naive_bytes, p.shared_bytes,
+             planned[p.depth].shared_bytes) for p in measured.points]

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from densenet_viz.i18n import t
-from densenet_viz.plan import DTYPE_BYTES, format_bytes
-from densenet_viz.plots import make_flow_figure, make_flow_memory_figure, make_table_figure, transition_table
+from densenet_viz.plan import DTYPE_BYTES, format_bytes, transition_table
+from densenet_viz.plots import make_flow_figure, make_flow_memory_figure, make_table_figure
 from densenet_viz.ui.cache import cached_plan
 from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
 
@@ -40,8 +40,7 @@ else:
         memory = f"{format_bytes(r['bytes_before'])} → {format_bytes(r['bytes_after'])}"
         m3.metric(t("trans.metric_memory", lang), memory,
                   delta=f"{100 * (r['bytes_after'] / r['bytes_before'] - 1):+.1f}%", delta_color="off")
-    columns = list(rows[0])
-    cells = [[format_bytes(r[c]) if c.startswith("bytes") else r[c] for c in columns] for r in rows]
-    st.plotly_chart(make_table_figure([t(f"trans.col_{c}", lang) for c in columns], cells,
-                                      height=60 + 26 * len(rows)), width="stretch", key="trans_table")
+    shown = [{t(f"trans.col_{c}", lang): format_bytes(v) if c.startswith("bytes") else v for c, v in r.items()}
+             for r in rows]
+    st.plotly_chart(make_table_figure(shown), width="stretch", key="trans_table")
     st.caption(t("trans.table_caption", lang))

@@ -38,11 +38,13 @@ def _navigation_v2(request, monkeypatch):
         return
     from streamlit.runtime import pages_manager
 
+    from densenet_viz.ui.compat import use_navigation_mode
+
     init = pages_manager.PagesManager.__init__
 
     def v2_init(self, *args, **kwargs):
         init(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
+        use_navigation_mode()
 
     monkeypatch.setattr(pages_manager.PagesManager, "__init__", v2_init)
     yield

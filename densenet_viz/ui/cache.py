@@ -10,18 +10,10 @@ from ..config import DenseNetConfig
 from ..plan import Plan, plan_network
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def cached_plan(config: DenseNetConfig) -> Plan:
-    """The channel plan (cheap, but cached so a rerun costs nothing)."""
+    """The channel plan (cheap, but cached so a rerun costs nothing; shared and frozen, so no copy)."""
     return plan_network(config)
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def cached_model(config: DenseNetConfig, device: str):
-    """A randomly initialised model in eval mode, keyed on the config and device."""
-    from ..model import build_densenet
-
-    return build_densenet(config, device=device).eval()
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)

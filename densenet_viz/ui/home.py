@@ -7,7 +7,7 @@ import streamlit as st
 from ..graph import dense_block_graph
 from ..i18n import t
 from ..plan import format_count
-from ..plots import make_block_graph_figure
+from ..plots_graph import make_block_graph_figure
 from .cache import cached_plan, device_name
 from .state import current_config, current_lang
 
@@ -28,6 +28,7 @@ def render_home() -> None:
     st.subheader(t("home.next", lang))
     for key, page in (("architecture", "pages/architecture.py"), ("concat", "pages/concat.py"),
                       ("transitions", "pages/transitions.py"), ("explain", "pages/explain.py"),
-                      ("walkthrough", "pages/walkthrough.py"), ("why", "pages/why.py")):
+                      ("walkthrough", "pages/walkthrough.py"), ("why", "pages/why.py"),
+                      ("train_live", "pages/train_live.py")):
         st.page_link(page, label=f"{t('nav.' + key, lang)}: {t('home.next_' + key, lang)}")
     st.caption(t("home.device", lang, device=device_name()[1]))

@@ -8,72 +8,57 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..config import PRESET_INFO, PRESETS, ConfigError, DenseNetConfig, matching_preset
+from ..config import FIELDS, PRESET_INFO, PRESETS, ConfigError, DenseNetConfig, FieldSpec, matching_preset
+from ..errors import user_message
 from ..i18n import LANGUAGES, t
 from ..urlstate import DEFAULT_PRESET, config_from_query, config_to_query
-
-# widget key -> config field
-FIELD_KEYS = {
-    "cfg_k": "growth_rate",
-    "cfg_blocks": "block_config",
-    "cfg_init": "num_init_features",
-    "cfg_bn": "bn_size",
-    "cfg_theta": "compression",
-    "cfg_drop": "drop_rate",
-    "cfg_classes": "num_classes",
-    "cfg_stem": "stem",
-    "cfg_size": "input_size",
-    "cfg_mem": "memory_efficient",
-}
+from .compat import use_navigation_mode, uses_pages_directory
 
 
-# Sidebar ranges narrower than the config's own validation: a link outside them would crash the widget.
-WIDGET_RANGES = {"growth_rate": (1, 64), "compression": (0.05, 1.0), "drop_rate": (0.0, 0.9)}
+def widget_key(spec: FieldSpec) -> str:
+    """The sidebar widget of a config field: ``cfg_`` + its URL key (``cfg_k``, ``cfg_blocks``, ...)."""
+    return f"cfg_{spec.url}"
 
 
-def _outside_widgets(config: DenseNetConfig) -> str | None:
-    """Why ``config`` cannot be shown by the sidebar's widgets, or None if it can."""
-    for name, (lo, hi) in WIDGET_RANGES.items():
-        value = getattr(config, name)
-        if not lo <= value <= hi:
-            return f"{name}={value:g} is outside the sidebar's range {lo:g} to {hi:g}"
-    return None
-
-
-def _widget_value(field: str, value):
-    if field == "block_config":
-        return ",".join(str(v) for v in value)
-    if field == "compression" or field == "drop_rate":
-        return float(value)
-    return value
+def _widget_value(spec: FieldSpec, value):
+    return ",".join(map(str, value)) if spec.kind == "blocks" else value  # the text box reads 6,12,24,16
 
 
 def _load_into_widgets(config: DenseNetConfig) -> None:
-    for key, field in FIELD_KEYS.items():
-        st.session_state[key] = _widget_value(field, getattr(config, field))
+    for spec in FIELDS.values():
+        st.session_state[widget_key(spec)] = _widget_value(spec, getattr(config, spec.name))
 
 
-def _on_preset_change() -> None:
-    _load_into_widgets(PRESETS[st.session_state["cfg_preset"]])
-
-
-def _on_reset() -> None:
+def _load_preset() -> None:
+    """On a preset change or Reset: every widget takes the preset's value."""
     _load_into_widgets(PRESETS[st.session_state["cfg_preset"]])
 
 
 def _config_from_widgets() -> DenseNetConfig:
-    s = st.session_state
-    blocks_text = str(s["cfg_blocks"]).replace(" ", "")
-    try:
-        blocks = tuple(int(v) for v in blocks_text.replace("-", ",").split(",") if v)
-    except ValueError:
-        raise ConfigError("block_config", blocks_text, "comma-separated whole numbers, e.g. 6,12,24,16") from None
-    return DenseNetConfig(
-        growth_rate=int(s["cfg_k"]), block_config=blocks, num_init_features=int(s["cfg_init"]),
-        bn_size=int(s["cfg_bn"]), compression=float(s["cfg_theta"]), drop_rate=float(s["cfg_drop"]),
-        num_classes=int(s["cfg_classes"]), stem=s["cfg_stem"], input_size=int(s["cfg_size"]),
-        memory_efficient=bool(s["cfg_mem"]),
-    )
+    values = {}
+    for spec in FIELDS.values():
+        raw = st.session_state[widget_key(spec)]
+        values[spec.name] = spec.parse(raw) if spec.kind == "blocks" else {"int": int, "float": float}.get(
+            spec.kind, lambda v: v)(raw)
+    return DenseNetConfig(**values)
+
+
+def _draw_widget(sb, spec: FieldSpec, lang: str) -> None:
+    label = t(spec.label, lang)
+    hint = t(f"{spec.label}_help", lang) if spec.help else None
+    key = widget_key(spec)
+    if spec.kind in ("int", "float") and spec.slider:
+        cast = int if spec.kind == "int" else float
+        sb.slider(label, cast(spec.lo), cast(spec.hi), step=cast(spec.step), key=key, help=hint)
+    elif spec.kind == "int":
+        sb.number_input(label, int(spec.lo), int(spec.hi), step=int(spec.step), key=key, help=hint)
+    elif spec.kind == "blocks":
+        sb.text_input(label, key=key, help=hint, max_chars=200)
+    elif spec.kind == "choice":
+        sb.radio(label, list(spec.choices), key=key, help=hint,
+                 format_func=lambda c, name=spec.name: t(f"field.{name}_{c}", lang))
+    else:
+        sb.toggle(label, key=key, help=hint)
 
 
 def _first_run_from_url() -> None:
@@ -88,8 +73,6 @@ def _first_run_from_url() -> None:
         config, preset, problem = config_from_query(params)
     else:
         config, preset, problem = PRESETS[DEFAULT_PRESET], DEFAULT_PRESET, None
-    if problem is None and _outside_widgets(config):
-        problem, config = _outside_widgets(config), PRESETS[preset]
     st.session_state["cfg_preset"] = preset
     _load_into_widgets(config)
     st.session_state["_url_problem"] = (problem, preset) if problem else None
@@ -97,7 +80,7 @@ def _first_run_from_url() -> None:
     st.session_state["_ui_initialised"] = True
 
 
-WIDGET_KEYS = ("lang", "cfg_preset", *FIELD_KEYS)
+WIDGET_KEYS = ("lang", "cfg_preset", *(widget_key(spec) for spec in FIELDS.values()))
 
 
 def _restore_widgets() -> None:
@@ -119,30 +102,19 @@ def render_sidebar() -> DenseNetConfig:
     sb.header(t("sidebar.model", lang))
     problem = st.session_state.get("_url_problem")
     if problem:
-        sb.warning(t("sidebar.bad_link", lang, reason=problem[0], preset=problem[1]))
+        sb.warning(t("sidebar.bad_link", lang, reason=user_message(problem[0], lang), preset=problem[1]))
     sb.selectbox(t("sidebar.preset", lang), list(PRESETS), key="cfg_preset",
-                 format_func=lambda n: PRESET_INFO[n].title, on_change=_on_preset_change)
-    sb.button(t("sidebar.reset", lang), on_click=_on_reset, width="stretch")
-    sb.slider(t("sidebar.growth_rate", lang), 1, 64, key="cfg_k", help=t("sidebar.growth_rate_help", lang))
-    sb.text_input(t("sidebar.blocks", lang), key="cfg_blocks", help=t("sidebar.blocks_help", lang))
-    sb.number_input(t("sidebar.init_features", lang), 1, 1024, step=1, key="cfg_init")
-    sb.number_input(t("sidebar.bn_size", lang), 0, 16, step=1, key="cfg_bn")
-    sb.slider(t("sidebar.compression", lang), 0.05, 1.0, step=0.05, key="cfg_theta")
-    sb.slider(t("sidebar.drop_rate", lang), 0.0, 0.9, step=0.05, key="cfg_drop")
-    sb.number_input(t("sidebar.num_classes", lang), 1, 100_000, step=1, key="cfg_classes")
-    sb.radio(t("sidebar.stem", lang), ["imagenet", "cifar"], key="cfg_stem",
-             format_func=lambda s: t(f"sidebar.stem_{s}", lang))
-    sb.number_input(t("sidebar.input_size", lang), 8, 1024, step=1, key="cfg_size")
-    sb.toggle(t("sidebar.memory_efficient", lang), key="cfg_mem")
+                 format_func=lambda n: PRESET_INFO[n].title, on_change=_load_preset)
+    sb.button(t("sidebar.reset", lang), on_click=_load_preset, width="stretch")
+    for spec in FIELDS.values():
+        _draw_widget(sb, spec, lang)
 
     try:
         config = _config_from_widgets()
         st.session_state["last_valid_config"] = config
-        st.session_state["config_error"] = None
     except ConfigError as exc:
         config = st.session_state["last_valid_config"]
-        st.session_state["config_error"] = str(exc)
-        sb.error(t("sidebar.invalid", lang, reason=str(exc)))
+        sb.error(t("sidebar.invalid", lang, reason=user_message(exc, lang)))
 
     name = matching_preset(config)
     if name:
@@ -162,20 +134,10 @@ def render_sidebar() -> DenseNetConfig:
 
 
 def ensure_app_navigation() -> None:
-    """Call first in every page: make a page opened by a deep link go through app.py.
-
-    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until
-    ``st.navigation`` has run once in the server process. A shared link opened on a freshly started
-    server would then run the page file alone, without app.py's sidebar and URL config. Switching the
-    process to ``st.navigation`` mode and rerunning sends the same URL through app.py (the page keeps
-    its address because each page's url_path is its file name).
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the old mode
-        return
-    if getattr(PagesManager, "uses_pages_directory", False):
-        PagesManager.uses_pages_directory = False
+    """Call first in every page: make a page opened by a deep link on a fresh server go through app.py
+    (see ``ui.compat``): switch the process to ``st.navigation`` mode and rerun the same URL."""
+    if uses_pages_directory():
+        use_navigation_mode()
         st.rerun()
 
 
@@ -187,6 +149,3 @@ def current_config() -> DenseNetConfig:
 def current_lang() -> str:
     return st.session_state.get("lang", "en")
 
-
-def config_error() -> str | None:
-    return st.session_state.get("config_error")

@@ -1,47 +1,75 @@
-"""Cached computations for the teaching pages (Follow a flower, Why DenseNet)."""
+"""The teaching pages' model work, run on the job executor (never on a session's script thread) and
+cached there by its arguments: a class asking the same question shares one computation."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import streamlit as st
-
 from ..config import DenseNetConfig
+from .serving import job_executor, wait_for
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_walkthrough(image_sha256: str, weights: str, mtime: float, _image_bytes: bytes):
-    """The walkthrough of one photo through one model file: keyed on the photo's hash and the model
-    file (path and modification time), so stepping through stages never runs the model again."""
-    from ..data import load_image
-    from ..walkthrough import walk_through
-    from .cache import trained_model
-
-    model, card = trained_model(Path(weights))
-    image = load_image(_image_bytes, target_side=card.preprocessing.resize_size)
-    return walk_through(model, image, card.preprocessing, card.class_names)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_gradient_flow(depth: int, width: int, batch_size: int, image_size: int, batch_norm: bool, init: str,
-                         device: str):
+def gradient_flow_result(lang: str, depth: int, width: int, batch_size: int, image_size: int, batch_norm: bool,
+                         init: str, device: str):
     """Gradient norms per layer for dense, plain and residual toy networks at initialisation."""
     from ..why import gradient_flow
 
-    return gradient_flow(depth, width, batch_size, image_size, batch_norm, init, device=device)
+    args = (depth, width, batch_size, image_size, batch_norm, init)
+    return wait_for(job_executor().submit(gradient_flow, *args, device=device, key=("gradient_flow", args, device)),
+                    lang)
 
 
-@st.cache_data(show_spinner=False)
-def cached_reference_models():
+def reference_models_result(lang: str):
     """torchvision's ImageNet models: weight metadata plus parameters counted on the built architecture."""
     from ..why import reference_models
 
-    return reference_models()
+    return wait_for(job_executor().submit(reference_models, key=("reference_models",)), lang)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_memory_measurement(config: DenseNetConfig, batch_size: int, device: str):
-    """Measured activation memory for the depth-scaled versions of ``config`` (see why.measure_memory)."""
+def memory_measurement(lang: str, config: DenseNetConfig, batch_size: int, device: str):
+    """Measured activation memory for the depth-scaled versions of ``config`` (see why.measure_memory);
+    refused with the estimate (``graph.MemoryRefused``) when it would not fit."""
     from ..why import measure_memory
 
-    return measure_memory(config, batch_size, device=device)
+    return wait_for(job_executor().submit(measure_memory, config, batch_size, device=device,
+                                          key=("memory", config, batch_size, device)), lang)
+
+
+def feature_reuse_result(lang: str, config: DenseNetConfig, block: int, scale: str, weights: str | None = None):
+    """Paper Fig. 5 for one block, read from the weights of the trained model at ``weights`` (path), or
+    of a randomly initialised ``config`` (seed 0) when ``weights`` is None."""
+    key = ("reuse", weights, config if weights is None else None, block, scale)
+    return wait_for(job_executor().submit(_feature_reuse, config, block, scale, weights, key=key), lang)
+
+
+def _feature_reuse(config: DenseNetConfig, block: int, scale: str, weights: str | None):
+    import torch
+
+    from ..graph import feature_reuse
+    from ..model import build_densenet
+    from ..weights import load_model
+
+    if weights is not None:
+        model, _card = load_model(weights)
+    else:
+        with torch.random.fork_rng():  # a fixed random init, without disturbing anyone else's random stream
+            torch.manual_seed(0)
+            model = build_densenet(config, device="cpu")
+    return feature_reuse(model, block, scale)
+
+
+def build_and_trace(lang: str, config: DenseNetConfig, device: str):
+    """Build ``config`` on ``device`` and trace one forward pass against the plan (memory-guarded)."""
+    return wait_for(job_executor().submit(_build_and_trace, config, device, key=("build", config, device)), lang)
+
+
+def _build_and_trace(config: DenseNetConfig, device: str):
+    from ..graph import guard_memory
+    from ..model import build_densenet
+    from ..plan import plan_network
+    from ..trace import trace_model
+
+    plan = plan_network(config)
+    check = guard_memory(plan, device)
+    model = build_densenet(config, device=device).eval()
+    if device.startswith("cuda"):  # the first CUDA pass pays for kernel set-up: time the second
+        trace_model(model, plan)
+    return check, trace_model(model, plan)

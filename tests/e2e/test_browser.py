@@ -196,3 +196,67 @@ def test_explain_shows_a_hostile_file_name_as_text(page, tmp_path):
     assert error_texts(page) == [], f"explain shows an error: {error_texts(page)}"
     assert page.locator('[data-testid="stMain"] b', has_text="x").count() == 0
     assert page.page_errors == []
+
+
+def choose_source(page, key: str) -> None:
+    """Switch the page's photo source (examples / upload / camera) by its label."""
+    from densenet_viz.i18n import t
+
+    page.locator('[data-testid="stMain"] [data-testid="stRadio"] label').filter(
+        has_text=t(f"explain.source_{key}", "en")).first.click()
+    wait_idle(page)
+
+
+def wait_prediction(page) -> tuple[str, float]:
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"]'))
+        .some(e => e.innerText.startsWith('Prediction:'))""")
+    wait_idle(page)
+    top1 = top1_from_traces(page.evaluate(PLOTLY_DATA_JS))
+    assert top1 is not None and top1[0] in CLASSES
+    return top1
+
+
+def test_camera_photo_is_explained(page):
+    # Chromium runs with a synthetic camera (CHROMIUM_ARGS): take a picture, get a prediction and the rule.
+    context = page.context
+    context.grant_permissions(["camera"])
+    open_page(page, "explain")
+    choose_source(page, "camera")
+    page.get_by_role("button", name="Take Photo").first.click(timeout=60_000)
+    wait_prediction(page)
+    shot(page, "explain-camera")
+    assert "Rule: when the top probability is below" in page.locator('[data-testid="stMain"]').inner_text()
+    assert error_texts(page) == [] and page.page_errors == []
+
+
+def test_occlusion_click_changes_the_answer(page):
+    open_page(page, "explain")
+    wait_prediction(page)
+    picker = page.locator(".js-plotly-plot").filter(has=page.locator(".layer-above, .imagelayer")).last
+    picker.scroll_into_view_if_needed()
+    charts_before = page.locator(".js-plotly-plot").count()
+    box = picker.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # cover the centre
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length > {charts_before}")
+    wait_idle(page)
+    shot(page, "explain-occlusion")
+    data = page.evaluate(PLOTLY_DATA_JS)
+    grouped = [traces for traces in data if len(traces) == 2 and all(t.get("type") == "bar" for t in traces)]
+    assert grouped, "no before/after probability chart"
+    assert error_texts(page) == [] and page.page_errors == []
+
+
+def test_train_live_runs_and_beats_chance(page):
+    # A small network (shared link) trains for the default 2 epochs on the shipped thumbnails.
+    open_page(page, "train_live?preset=densenet121&k=8&blocks=2-2-2&bn=0&init=16")
+    page.get_by_role("button", name="▶ Train").click()
+    page.wait_for_function("""() => document.querySelector('[data-testid="stMain"]').innerText
+        .includes(': done')""", timeout=300_000)
+    wait_idle(page)
+    shot(page, "train-live")
+    curves = [traces for traces in page.evaluate(PLOTLY_DATA_JS)
+              if any(t.get("name", "").endswith("validation") for t in traces)]
+    assert curves, "no live curves"
+    val = next(t for t in curves[0] if t.get("name", "").endswith("validation"))
+    assert len(val["y"]) == 2 and max(val["y"]) > 0.3  # above chance (0.2) after two epochs
+    assert error_texts(page) == [] and page.page_errors == []

@@ -43,11 +43,11 @@ def test_readable_table(capsys):
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["summary", "--growth-rate", "0"], "growth_rate"),
-        (["summary", "--compression", "1.5"], "compression"),
-        (["summary", "--blocks", "6,x"], "comma-separated"),
+        (["summary", "--growth-rate", "0"], "--growth-rate = 0 is not allowed"),
+        (["summary", "--compression", "1.5"], "--compression"),
+        (["summary", "--blocks", "6,x"], "positive whole numbers"),
         (["summary", "--preset", "resnet50"], "unknown preset"),
-        (["summary", "--input-size", "16"], "input_size"),
+        (["summary", "--input-size", "16"], "--input-size = 16 is too small"),
         (["summary", "--bogus"], "unrecognized"),
         (["evaluate", "--data", "/no/such/dir"], "no/such/dir"),
     ],

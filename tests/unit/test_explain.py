@@ -1,5 +1,5 @@
 """One-pass Grad-CAM (against hand-computed values and Captum), side effects, threads, attributions,
-deletion curves, colour maps, overlays and the low-confidence threshold."""
+deletion curves, colour maps, overlays and the "none of these" threshold."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PIL import Image
 from densenet_viz.config import DenseNetConfig
 from densenet_viz.data import Preprocessing
 from densenet_viz.explain import (
-    DEFAULT_LOW_CONFIDENCE,
+    DEFAULT_NONE_THRESHOLD,
     apply_colormap,
     attributions,
     block_end_layers,
@@ -27,14 +27,13 @@ from densenet_viz.explain import (
     display_crop,
     explain,
     explain_photo,
+    none_of_these_rule_text,
     normalise_cam,
     npy_bytes,
     overlay,
     png_bytes,
     predict,
     random_saliency,
-    threshold_from_folder,
-    threshold_from_max_probs,
     top_k,
 )
 from densenet_viz.model import build_densenet, cam_layer_names
@@ -329,49 +328,31 @@ def test_png_and_npy_downloads_round_trip():
 # ------------------------------------------------------------------------------ photo helpers
 def test_top_k_and_threshold_from_card():
     assert top_k([0.1, 0.6, 0.3], ["a", "b", "c"], 2) == [("b", 0.6), ("c", pytest.approx(0.3))]
-    assert card_threshold(SimpleNamespace(data={})) == DEFAULT_LOW_CONFIDENCE == 0.5
-    assert card_threshold(SimpleNamespace(data={"low_confidence_threshold": 0.62})) == 0.62
-    assert card_threshold(SimpleNamespace(data={"low_confidence_threshold": "junk"})) == 0.5
+    assert card_threshold(SimpleNamespace(data={})) == DEFAULT_NONE_THRESHOLD == 0.5
+    assert card_threshold(SimpleNamespace(data={"none_of_these": {"threshold": 0.62}})) == 0.62
+    assert card_threshold(SimpleNamespace(data={"none_of_these": {"threshold": "junk"}})) == 0.5
+    assert card_threshold(SimpleNamespace(data={"none_of_these": 0.7})) == 0.5
+
+
+def test_rule_text_says_the_threshold_and_where_it_came_from():
+    card = SimpleNamespace(class_names=("a", "b"), temperature=1.7,
+                           data={"none_of_these": {"threshold": 0.62, "other_species": 40}})
+    text = none_of_these_rule_text(card, "en")
+    assert "62%" in text and "40 other species" in text and "1.70" in text
+    assert "默认" in none_of_these_rule_text(SimpleNamespace(class_names=("a",), temperature=1.0, data={}), "zh")
 
 
 def test_explain_photo_uses_card_preprocessing(tiny):
     prep = Preprocessing(input_size=32, resize_size=36)
     card = SimpleNamespace(config=TINY, class_names=("a", "b", "c"), preprocessing=prep,
-                           test_flip=True, data={"low_confidence_threshold": 0.99})
+                           test_flip=True, data={"none_of_these": {"threshold": 0.99}})
     img = Image.fromarray((np.random.default_rng(0).random((60, 90, 3)) * 255).astype(np.uint8))
     res = explain_photo(tiny, card, img)
     assert res.x.shape == (3, 32, 32)
     assert res.crop.size == (64, 64)  # display crop at twice the input size
     assert [n for n, _ in res.top5] == [("a", "b", "c")[i] for i in np.argsort(-res.explanation.probs)]
     np.testing.assert_allclose(res.explanation.probs, predict(tiny, res.x, flip=True)[0], atol=1e-6)
-    assert res.low_confidence and res.threshold == 0.99
+    assert res.none_of_these and res.threshold == 0.99
     assert set(res.explanation.cams) == set(cam_layer_names(TINY))
     assert display_crop(img, prep, 96).size == (96, 96)
     assert decode_side(prep) == 72
-
-
-def test_threshold_rule_from_max_probs():
-    probs = [0.9, 0.8, 0.7, 0.95, 0.6, 0.3, 0.4]
-    correct = [True, True, True, True, True, False, False]
-    r = threshold_from_max_probs(probs, correct, quantile=0.0)
-    assert r["threshold"] == 0.6  # the lowest confidence of a correct answer
-    assert r["flagged_correct"] == 0.0 and r["flagged_wrong"] == 1.0
-    assert r["accuracy"] == pytest.approx(5 / 7) and r["accuracy_unflagged"] == 1.0
-    r = threshold_from_max_probs(probs, correct, quantile=0.5)
-    assert r["threshold"] == 0.8 and r["flagged_correct"] == pytest.approx(2 / 5)
-    with pytest.raises(ValueError):
-        threshold_from_max_probs([], [])
-
-
-def test_threshold_from_folder(tiny, tmp_path):
-    from testkit import make_flower_folder
-
-    folder = make_flower_folder(tmp_path / "test", classes=("a", "c"), per_class=3, size=40)
-    card = SimpleNamespace(config=TINY, class_names=("a", "b", "c"), test_flip=False,
-                           preprocessing=Preprocessing(input_size=32, resize_size=36))
-    r = threshold_from_folder(tiny, card, folder, quantile=0.05)
-    assert r["n"] == 6  # notes.txt is not an image: listed as skipped, not counted
-    assert len(r["skipped"]) == 1 and r["skipped"][0].endswith("notes.txt")
-    assert 0 < r["threshold"] < 1
-    with pytest.raises(ValueError, match="class folders"):
-        threshold_from_folder(tiny, SimpleNamespace(**{**vars(card), "class_names": ("x", "y", "z")}), folder)

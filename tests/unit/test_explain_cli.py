@@ -12,9 +12,8 @@ from PIL import Image
 from densenet_viz.cli import main
 from densenet_viz.config import DenseNetConfig
 from densenet_viz.data import Preprocessing
-from densenet_viz.explain_cli import run_threshold
 from densenet_viz.model import build_densenet
-from densenet_viz.weights import load_card, save_model
+from densenet_viz.weights import save_model
 
 CLASSES = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
 CFG = DenseNetConfig(growth_rate=4, block_config=(2, 2), num_init_features=8, bn_size=2, num_classes=5,
@@ -100,14 +99,21 @@ def test_bad_layer_and_bad_weights(weights, photos, tmp_path, capsys):
     assert "no such model file" in capsys.readouterr().err
 
 
-def test_threshold_tool_writes_the_card(weights, tmp_path, capsys):
+def test_evaluate_json_reports_calibration_and_the_none_of_these_rule(weights, tmp_path, capsys):
     from testkit import make_flower_folder
 
-    folder = make_flower_folder(tmp_path / "test", classes=("daisy", "tulips"), per_class=3, size=40)
-    assert run_threshold(["--data", str(folder), "--weights", str(weights), "--write"]) == 0
-    report = json.loads(capsys.readouterr().out.split("\nwrote")[0])
-    assert report["n"] == 6
-    card = load_card(weights)
-    assert card.data["low_confidence_threshold"] == report["threshold"]
-    assert card.data["low_confidence_rule"]["quantile"] == 0.05
-    assert run_threshold(["--data", str(tmp_path / "nowhere"), "--weights", str(weights)]) == 2
+    flowers = make_flower_folder(tmp_path / "test", classes=("daisy", "tulips"), per_class=4, size=40)
+    other = tmp_path / "other"
+    for i, species in enumerate(("orchid", "lotus/white")):  # class-less: any images in any sub-folders
+        (other / species).mkdir(parents=True)
+        for j in range(3):
+            Image.fromarray(np.full((40, 40, 3), 40 * i + 20 * j, np.uint8)).save(other / species / f"{j}.png")
+    code = main(["evaluate", "--data", str(flowers), "--ood", str(other), "--weights", str(weights), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert {"top1", "per_class", "confusion", "n", "ece", "ood_auroc", "ood_flagged", "in_flagged"} <= set(report)
+    assert report["n"] == 8 and report["ood_n"] == 6 and sum(map(sum, report["confusion"])) == 8
+    assert 0 <= report["ece"] <= 1 and 0 <= report["ood_auroc"] <= 1
+    assert report["ood_flagged"] * 6 == round(report["ood_flagged"] * 6)  # a share of the 6 other photos
+    assert main(["evaluate", "--data", str(flowers), "--weights", str(weights), "--json"]) == 0
+    assert "ood_auroc" not in json.loads(capsys.readouterr().out)

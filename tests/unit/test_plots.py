@@ -4,25 +4,30 @@ import pytest
 
 from densenet_viz.config import PRESETS, DenseNetConfig
 from densenet_viz.graph import dense_block_graph, feature_reuse
-from densenet_viz.plan import DTYPE_BYTES, plan_network
-from densenet_viz.plots import (
+from densenet_viz.plan import (
+    DTYPE_BYTES,
     LAYER_COLUMNS,
-    flow_stages,
-    growth_series,
     layer_table,
     layer_table_csv,
-    make_block_graph_figure,
-    make_composition_figure,
+    plan_metrics,
+    plan_network,
+    stages,
+    transition_table,
+)
+from densenet_viz.plots import (
+    growth_series,
     make_flow_figure,
     make_flow_memory_figure,
     make_growth_figure,
     make_memory_figure,
+    make_table_figure,
+)
+from densenet_viz.plots_graph import (
+    make_block_graph_figure,
+    make_composition_figure,
     make_resnet_block_figure,
     make_reuse_heatmap,
-    make_table_figure,
     make_width_contrast_figure,
-    plan_metrics,
-    transition_table,
 )
 
 D121 = PRESETS["densenet121"]
@@ -111,8 +116,11 @@ def test_layer_table_and_csv():
     assert csv[0] == ",".join(LAYER_COLUMNS) and len(csv) == len(plan.rows) + 1
     r = plan.rows[1]  # row 0 is the stem
     assert csv[2].split(",") == [str(getattr(r, c)) for c in LAYER_COLUMNS]
-    fig = make_table_figure(["A", "B"], [[1, "x"], [2, "y"]])
+    fig = make_table_figure([{"A": 1, "B": "x"}, {"A": 2, "B": "y"}])
     assert list(fig.data[0].cells.values[0]) == [1, 2] and list(fig.data[0].cells.values[1]) == ["x", "y"]
+    assert [h for h in fig.data[0].header.values] == ["<b>A</b>", "<b>B</b>"]
+    assert fig.layout.height == 40 + 26 * 3  # header and two rows
+    assert make_table_figure([{"A": i} for i in range(100)]).layout.height == 40 + 26 * 13  # scrolls beyond 12
 
 
 def _segments(trace) -> int:
@@ -172,7 +180,7 @@ def test_flow_figure_runs_through_the_network():
     assert list(fig.data[0].y) == [64, 256, 128, 512, 256, 1024, 512, 1024, 1024, 1000]
     assert list(fig.data[1].y) == [56, 56, 28, 28, 14, 14, 7, 7, 7, 1]
     theta = plan_network(D121.replace(compression=0.25, growth_rate=12))
-    assert [s.channels for s in flow_stages(theta)][:3] == [64, 64 + 6 * 12, (64 + 6 * 12) // 4]
+    assert [s.channels for s in stages(theta)][:3] == [64, 64 + 6 * 12, (64 + 6 * 12) // 4]
     assert list(make_flow_figure(theta, "en").data[0].y)[:3] == [64, 136, 34]
     assert "θ = 0.25" in make_flow_figure(theta, "en").layout.title.text
     assert "过渡层 1" in make_flow_figure(plan, "zh").data[0].x
@@ -181,7 +189,7 @@ def test_flow_figure_runs_through_the_network():
 def test_flow_memory_and_transition_table():
     plan = plan_network(D121)
     fig = make_flow_memory_figure(plan, 4, "float16", "en")
-    elems = [s.elements for s in flow_stages(plan)]
+    elems = [s.elements for s in stages(plan)]
     assert list(fig.data[0].customdata) == elems
     assert list(fig.data[0].y) == pytest.approx([e * 4 * DTYPE_BYTES["float16"] / 2**20 for e in elems])
     rows = transition_table(plan, 2, "float32")

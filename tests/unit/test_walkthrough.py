@@ -23,13 +23,12 @@ from densenet_viz.plots_teaching import (
 from densenet_viz.walkthrough import (
     STAGE_KINDS,
     FeatureMaps,
-    example_images,
     synthetic_flower,
     synthetic_flower_bytes,
     top_entries,
     walk_through,
 )
-from densenet_viz.weights import SHIPPED_MODEL, load_model
+from densenet_viz.weights import SHIPPED_MODEL, list_examples, load_model
 
 CLASSES = ("a", "b", "c")
 
@@ -205,9 +204,9 @@ def test_stage_overview_highlights_the_current_stage():
 def test_synthetic_and_example_images_decode():
     img = load_image(synthetic_flower_bytes(128))
     assert img.size == (128, 128) and img.mode == "RGB"
-    for path in example_images():
-        assert load_image(path).mode == "RGB"
-    assert example_images("/nonexistent/folder") == []
+    examples = list_examples()
+    assert examples and all(load_image(path).mode == "RGB" for path in examples)
+    assert list_examples("/nonexistent/folder") == []
     buf = io.BytesIO()
     synthetic_flower(64).save(buf, "PNG")
     assert load_image(buf.getvalue()).size == (64, 64)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import torch
@@ -15,7 +13,6 @@ from densenet_viz.plots_teaching import (
     make_efficiency_figure,
     make_gradient_flow_figure,
     make_memory_figure,
-    make_table_figure,
 )
 from densenet_viz.why import (
     ARCHS,
@@ -204,7 +201,3 @@ def test_measure_memory_respects_the_budget():
     assert len(make_memory_figure(curve, None, 10, labels).data) == 2
 
 
-def test_table_figure():
-    fig = make_table_figure([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])
-    assert [list(c) for c in fig.data[0].cells.values] == [["1", "2"], ["x", "y"]]
-    assert not math.isnan(fig.layout.height)

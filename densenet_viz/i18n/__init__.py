@@ -1,0 +1,32 @@
+"""All user-facing text. One catalogue per page or feature (``architecture.py``, ``explain.py``, ...), each
+entry holding its English and Chinese side by side; pages look strings up with ``t(key, lang)``.
+
+Conventions: keys start with their page's prefix (``arch.``, ``explain.``, ...); figures get their text
+from the page as arguments (titles, axis labels), never by looking strings up themselves. Tests check that
+every entry has both languages with the same ``{placeholders}`` and that every key is used somewhere.
+"""
+
+from __future__ import annotations
+
+from . import architecture, common, concat, errors, explain, training, transitions, walkthrough, why
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+CATALOGUES = (common, errors, architecture, concat, transitions, explain, walkthrough, why, training)
+
+EN: dict[str, str] = {}
+ZH: dict[str, str] = {}
+for _catalogue in CATALOGUES:
+    for _key, (_en, _zh) in _catalogue.STRINGS.items():
+        if _key in EN:
+            raise ValueError(f"UI string {_key!r} is defined twice")
+        EN[_key], ZH[_key] = _en, _zh
+TABLES = {"en": EN, "zh": ZH}
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The string for ``key`` in ``lang`` (English if missing), formatted with ``values``."""
+    table = TABLES.get(lang, EN)
+    text = table.get(key) or EN.get(key)
+    if text is None:
+        raise KeyError(f"no UI string {key!r}")
+    return text.format(**values) if values else text

@@ -1,0 +1,172 @@
+"""The Train-it-live page."""
+
+STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
+    "live.title": (
+        "Train it live",
+        "现场训练",
+    ),
+    "live.intro": (
+        "Train the DenseNet from the sidebar right here, on a thousand small flower photos ({size}×{size} crops), and watch it learn: the loss falls, the accuracy on photos it never trained on rises above chance. Pick a comparison to train a second network that differs in one thing, on the same photos with the same seed.",
+        "就在这里训练侧边栏中的 DenseNet：用一千张小花卉照片（{size}×{size} 裁剪），看它学习——损失下降，在从未训练过的照片上的准确率超过随机猜测。选择一个对比项，用相同的照片和相同的随机种子训练只有一处不同的第二个网络。",
+    ),
+    "live.no_data": (
+        "The thumbnail pack (assets/thumbnails) is missing: run scripts/make_thumbnails.py.",
+        "缺少缩略图数据包（assets/thumbnails）：请运行 scripts/make_thumbnails.py。",
+    ),
+    "live.data": (
+        "Data: {train} training and {val} validation photos of {classes}, shipped with the app (CC BY 2.0, see assets/thumbnails). Device: {device}.",
+        "数据：{classes} 的 {train} 张训练照片和 {val} 张验证照片，随应用提供（CC BY 2.0，见 assets/thumbnails）。设备：{device}。",
+    ),
+    "live.compare": (
+        "Compare with",
+        "对比",
+    ),
+    "live.compare_none": (
+        "nothing (train one network)",
+        "不对比（只训练一个网络）",
+    ),
+    "live.compare_k12": (
+        "the same with growth rate k = 12",
+        "同样的网络，增长率 k = 12",
+    ),
+    "live.compare_k32": (
+        "the same with growth rate k = 32",
+        "同样的网络，增长率 k = 32",
+    ),
+    "live.compare_bottleneck_off": (
+        "the same without bottlenecks",
+        "同样的网络，不用瓶颈层",
+    ),
+    "live.compare_bottleneck_on": (
+        "the same with bottlenecks (4k)",
+        "同样的网络，使用瓶颈层（4k）",
+    ),
+    "live.compare_theta1": (
+        "the same without compression (θ = 1)",
+        "同样的网络，不压缩（θ = 1）",
+    ),
+    "live.compare_theta05": (
+        "the same with compression θ = 0.5",
+        "同样的网络，压缩系数 θ = 0.5",
+    ),
+    "live.compare_fewer_blocks": (
+        "the same with one dense block fewer",
+        "同样的网络，少一个稠密块",
+    ),
+    "live.compare_same": (
+        "That comparison would train the same network (or one that cannot be built); training one network.",
+        "这个对比会训练同一个网络（或无法构建的网络），所以只训练一个网络。",
+    ),
+    "live.epochs": (
+        "Epochs",
+        "训练轮数",
+    ),
+    "live.epochs_help": (
+        "Passes over the training photos. On a 2-core laptop CPU, DenseNet-121 at this size takes roughly 15 s per epoch; smaller networks are much faster.",
+        "遍历训练照片的次数。在双核笔记本 CPU 上，这个尺寸的 DenseNet-121 每轮大约需要 15 秒；更小的网络快得多。",
+    ),
+    "live.seed": (
+        "Random seed",
+        "随机种子",
+    ),
+    "live.start": (
+        "▶ Train",
+        "▶ 开始训练",
+    ),
+    "live.stop": (
+        "■ Stop",
+        "■ 停止",
+    ),
+    "live.run_label": (
+        "k={k}, blocks {blocks}, bottleneck {bn}, θ={theta}",
+        "k={k}，块 {blocks}，瓶颈 {bn}，θ={theta}",
+    ),
+    "live.state_queued": (
+        "{label}: waiting for the trainer ({waiting} job(s) in the queue)…",
+        "{label}：正在等待训练器（队列中有 {waiting} 个任务）……",
+    ),
+    "live.state_running": (
+        "{label}: training…",
+        "{label}：正在训练……",
+    ),
+    "live.state_done": (
+        "{label}: done",
+        "{label}：完成",
+    ),
+    "live.state_stopped": (
+        "{label}: stopped",
+        "{label}：已停止",
+    ),
+    "live.state_failed": (
+        "{label}: failed",
+        "{label}：失败",
+    ),
+    "live.short_queued": (
+        "waiting",
+        "等待中",
+    ),
+    "live.short_running": (
+        "training",
+        "训练中",
+    ),
+    "live.short_done": (
+        "done",
+        "完成",
+    ),
+    "live.short_stopped": (
+        "stopped",
+        "已停止",
+    ),
+    "live.short_failed": (
+        "failed",
+        "失败",
+    ),
+    "live.loss": (
+        "Training loss",
+        "训练损失",
+    ),
+    "live.accuracy": (
+        "Accuracy",
+        "准确率",
+    ),
+    "live.epoch": (
+        "epoch",
+        "轮",
+    ),
+    "live.train": (
+        "training (running average)",
+        "训练（滑动平均）",
+    ),
+    "live.val": (
+        "validation",
+        "验证",
+    ),
+    "live.chance": (
+        "chance",
+        "随机猜测",
+    ),
+    "live.col_config": (
+        "Configuration",
+        "配置",
+    ),
+    "live.col_params": (
+        "Parameters",
+        "参数量",
+    ),
+    "live.col_epoch_time": (
+        "Time per epoch",
+        "每轮用时",
+    ),
+    "live.col_val": (
+        "Validation accuracy",
+        "验证准确率",
+    ),
+    "live.col_state": (
+        "State",
+        "状态",
+    ),
+    "live.shared": (
+        "Runs are shared: anyone who starts the same configurations with the same epochs and seed sees the same run, computed once. Training jobs queue one at a time and never slow down explanations.",
+        "训练是共享的：任何人用相同的配置、轮数和随机种子开始训练，看到的都是同一次只计算一次的训练。训练任务逐个排队，不会拖慢解释预测。",
+    ),
+}

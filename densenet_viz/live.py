@@ -1,0 +1,199 @@
+"""Train it live: a DenseNet trained in front of the class on the shipped thumbnail pack, small enough for
+a laptop CPU (64×64 crops, a thousand photos), with its loss and accuracy readable while it runs.
+
+A ``LiveRun`` is one run of one configuration; it is deterministic in (config, data, seed, epochs), so a
+class asking the same question can share one run. Its ``points`` grow as it trains (read them from any
+thread); ``stop()`` ends it after the current step.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .config import DenseNetConfig
+from .data import IMAGENET_MEAN, IMAGENET_STD, list_images, load_image
+from .hashing import sha256_hex
+from .model import build_densenet
+from .weights import ASSETS
+
+THUMBNAILS_DIR = ASSETS / "thumbnails"
+LIVE_SIZE = 64  # training and evaluation crop side
+EPOCH_CHOICES = (1, 2, 4, 8)
+
+
+@dataclass(frozen=True)
+class LiveData:
+    """The thumbnail pack in memory: uint8 (N, 3, S, S) train photos (S ≥ 64) and centre-cropped val photos."""
+
+    classes: tuple[str, ...]
+    train_x: torch.Tensor
+    train_y: torch.Tensor
+    val_x: torch.Tensor  # (M, 3, 64, 64) uint8
+    val_y: torch.Tensor
+    key: str  # identifies the data (hash of the file list and sizes)
+
+    def summary(self) -> str:
+        return f"{len(self.train_y)} train / {len(self.val_y)} val photos, {len(self.classes)} classes"
+
+
+def load_live_data(folder: str | Path = THUMBNAILS_DIR) -> LiveData:
+    """Read ``folder/{train,val}/<class>/*.jpg`` into tensors."""
+    folder = Path(folder)
+    classes = tuple(sorted(p.name for p in (folder / "train").iterdir() if p.is_dir()))
+    listing: list[str] = []
+
+    def read(split: str) -> tuple[torch.Tensor, torch.Tensor]:
+        xs, ys = [], []
+        for label, name in enumerate(classes):
+            for path in list_images(folder / split / name, recursive=False):
+                listing.append(f"{split}/{name}/{path.name}:{path.stat().st_size}")
+                xs.append(torch.from_numpy(np.asarray(load_image(path)).copy()).permute(2, 0, 1))
+                ys.append(label)
+        return torch.stack(xs), torch.tensor(ys)
+
+    train_x, train_y = read("train")
+    val_x, val_y = read("val")
+    off = (val_x.shape[-1] - LIVE_SIZE) // 2
+    val_x = val_x[:, :, off:off + LIVE_SIZE, off:off + LIVE_SIZE].contiguous()
+    return LiveData(classes, train_x, train_y, val_x, val_y, sha256_hex("\n".join(listing))[:16])
+
+
+def live_config(config: DenseNetConfig, n_classes: int) -> DenseNetConfig:
+    """The sidebar's network, scaled to the live task: 64-px input (or its minimum), ``n_classes`` outputs."""
+    return config.replace(num_classes=n_classes, memory_efficient=False, drop_rate=0.0).with_input_size(LIVE_SIZE)
+
+
+@dataclass(frozen=True)
+class LivePoint:
+    """One step of a run: when, the running training loss and accuracy, and val accuracy at epoch ends."""
+
+    step: int
+    epoch: float  # fractional: 1.5 = half-way through the second epoch
+    seconds: float
+    train_loss: float
+    train_acc: float
+    val_acc: float | None = None
+
+
+@dataclass
+class LiveRun:
+    """One live training run; ``run()`` is the job, the rest is read while it trains."""
+
+    config: DenseNetConfig
+    data: LiveData
+    seed: int = 0
+    epochs: int = 2
+    batch_size: int = 32
+    lr: float = 2e-3
+    points: list[LivePoint] = field(default_factory=list)
+    state: str = "queued"  # queued, running, done, stopped, failed
+    params: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running")
+
+    @property
+    def val_accuracy(self) -> float | None:
+        """The last measured val accuracy."""
+        vals = [p.val_acc for p in self.points if p.val_acc is not None]
+        return vals[-1] if vals else None
+
+    @property
+    def seconds_per_epoch(self) -> float | None:
+        epochs = self.points[-1].epoch if self.points else 0
+        return self.seconds / epochs if epochs else None
+
+    def run(self) -> LiveRun:
+        """Train (AdamW, random 64-px crops and flips, bf16 autocast where the CPU has it); returns self."""
+        from .train.loop import use_bf16
+
+        self.state = "running"
+        started = time.perf_counter()
+        try:
+            device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+            with torch.random.fork_rng(devices=[]):  # a seeded init without disturbing other threads' streams
+                torch.manual_seed(self.seed)
+                model = build_densenet(self.config, device=device).to(memory_format=torch.channels_last)
+            self.params = sum(p.numel() for p in model.parameters())
+            opt = torch.optim.AdamW(model.parameters(), lr=self.lr, weight_decay=0.05)
+            gen = torch.Generator().manual_seed(self.seed)
+            mean = torch.tensor(IMAGENET_MEAN, device=device).view(1, 3, 1, 1)
+            std = torch.tensor(IMAGENET_STD, device=device).view(1, 3, 1, 1)
+            bf16 = use_bf16(device)
+            n = len(self.data.train_y)
+            per_epoch = max(1, n // self.batch_size)
+            total = per_epoch * self.epochs
+            step, loss_avg, acc_avg = 0, None, None
+            for epoch in range(self.epochs):
+                order = torch.randperm(n, generator=gen)
+                model.train()
+                for i in range(per_epoch):
+                    if self._stop.is_set():
+                        self.state = "stopped"
+                        return self
+                    idx = order[i * self.batch_size:(i + 1) * self.batch_size]
+                    x = self._augment(self.data.train_x[idx], gen).to(device)
+                    x = ((x.float() / 255 - mean) / std).contiguous(memory_format=torch.channels_last)
+                    y = self.data.train_y[idx].to(device)
+                    for g in opt.param_groups:  # cosine to zero over the run
+                        g["lr"] = self.lr * 0.5 * (1 + np.cos(np.pi * step / total))
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+                        logits = model(x).float()
+                    loss = F.cross_entropy(logits, y, label_smoothing=0.1)
+                    opt.zero_grad(set_to_none=True)
+                    loss.backward()
+                    opt.step()
+                    step += 1
+                    acc = float((logits.argmax(1) == y).float().mean())
+                    loss_value = loss.item()
+                    loss_avg = loss_value if loss_avg is None else 0.9 * loss_avg + 0.1 * loss_value
+                    acc_avg = acc if acc_avg is None else 0.9 * acc_avg + 0.1 * acc
+                    val = self._evaluate(model, mean, std, bf16, device) if i == per_epoch - 1 else None
+                    self.seconds = time.perf_counter() - started
+                    self.points.append(LivePoint(step, epoch + (i + 1) / per_epoch, self.seconds, loss_avg, acc_avg,
+                                                 val))
+            self.state = "done"
+        except Exception as exc:  # noqa: BLE001 - reported in the page; the executor goes on
+            self.state, self.error = "failed", f"{type(exc).__name__}: {str(exc)[:200]}"
+        finally:
+            self.seconds = time.perf_counter() - started
+        return self
+
+    @staticmethod
+    def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+        """A random 64-px crop and a random horizontal flip per photo (uint8 in and out)."""
+        room = x.shape[-1] - LIVE_SIZE
+        out = torch.empty(len(x), 3, LIVE_SIZE, LIVE_SIZE, dtype=x.dtype)
+        offsets = torch.randint(0, room + 1, (len(x), 2), generator=gen)
+        flips = torch.rand(len(x), generator=gen) < 0.5
+        for j in range(len(x)):
+            top, left = int(offsets[j, 0]), int(offsets[j, 1])
+            crop = x[j, :, top:top + LIVE_SIZE, left:left + LIVE_SIZE]
+            out[j] = crop.flip(-1) if flips[j] else crop
+        return out
+
+    @torch.no_grad()
+    def _evaluate(self, model, mean, std, bf16: bool, device) -> float:
+        model.eval()
+        correct = 0
+        for i in range(0, len(self.data.val_y), 100):
+            x = ((self.data.val_x[i:i + 100].to(device).float() / 255 - mean) / std)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+                correct += int((model(x.contiguous(memory_format=torch.channels_last)).argmax(1).cpu()
+                                == self.data.val_y[i:i + 100]).sum())
+        model.train()
+        return correct / len(self.data.val_y)

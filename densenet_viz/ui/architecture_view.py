@@ -1,0 +1,127 @@
+"""The Architecture page's sections: the growth chart (with an optional compared config), the metrics, the
+per-layer table, copy-as-code, and a real build. Figures are cached per config and shared (never mutated):
+a sidebar change that comes back to a config already drawn costs no figure work."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..codegen import package_code, torchvision_code, torchvision_problems
+from ..config import FIELDS, DenseNetConfig
+from ..errors import UserError, user_message
+from ..i18n import t
+from ..plan import (
+    DTYPE_BYTES,
+    LAYER_COLUMNS,
+    Plan,
+    format_bytes,
+    format_count,
+    layer_table,
+    layer_table_csv,
+    plan_metrics,
+)
+from ..plots import make_growth_figure, make_memory_figure, make_table_figure
+from .cache import cached_plan
+from .teaching import build_and_trace
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def growth_figure(config: DenseNetConfig, lang: str, compare: DenseNetConfig | None, play: bool):
+    """The growth chart (shared object: never mutate it). Animation frames only when ``play`` is asked."""
+    return make_growth_figure(config, lang, compare, play=play)
+
+
+def compare_controls(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
+    """An optional second config (k and θ changed) to overlay; None when off."""
+    with st.expander(t("arch.compare_header", lang), expanded=bool(st.session_state.get("arch_compare"))):
+        on = st.toggle(t("arch.compare_toggle", lang), key="arch_compare")
+        if "arch_k2" not in st.session_state:  # defaults set once: a changing value= would reset the widget
+            st.session_state["arch_k2"] = 12 if config.growth_rate != 12 else 32
+            st.session_state["arch_theta2"] = float(config.compression)
+        c1, c2 = st.columns(2)
+        k, theta = FIELDS["growth_rate"], FIELDS["compression"]
+        k2 = c1.slider(t("arch.compare_k", lang), int(k.lo), int(k.hi), key="arch_k2", disabled=not on)
+        theta2 = c2.slider(t("arch.compare_theta", lang), theta.lo, theta.hi, step=theta.step, key="arch_theta2",
+                           disabled=not on)
+    return config.replace(growth_rate=int(k2), compression=float(theta2)) if on else None
+
+
+def _metric_row(label: str, m: dict, ref: dict | None, lang: str) -> None:
+    st.markdown(f"**{label}**")
+    shown = (("params", t("common.params", lang), format_count), ("macs", t("common.macs", lang), format_count),
+             ("depth", t("common.depth", lang), str), ("act_naive", t("arch.act_naive", lang), format_bytes),
+             ("act_shared", t("arch.act_shared", lang), format_bytes))
+    for col, (key, name, fmt) in zip(st.columns(5), shown, strict=True):
+        delta = None
+        if ref is not None and m[key] != ref[key]:
+            delta = ("+" if m[key] > ref[key] else "-") + fmt(abs(m[key] - ref[key]))
+        col.metric(name, fmt(m[key]), delta=delta, delta_color="off")
+
+
+def metrics_section(config: DenseNetConfig, plan: Plan, compare: DenseNetConfig | None, lang: str) -> None:
+    st.subheader(t("arch.metrics_header", lang))
+    c1, c2 = st.columns(2)
+    batch = int(c1.number_input(t("arch.batch", lang), 1, 4096, value=32, step=1, key="arch_batch"))
+    dtype = c2.selectbox(t("arch.dtype", lang), list(DTYPE_BYTES), key="arch_dtype")
+    main = plan_metrics(plan, batch, dtype)
+    _metric_row(t("arch.this_config", lang, variant=config.variant, k=config.growth_rate), main, None, lang)
+    plans = [(t("arch.label_main", lang, k=config.growth_rate, theta=f"{config.compression:g}"), plan)]
+    if compare is not None:
+        other = cached_plan(compare)
+        _metric_row(t("arch.compare_config", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
+                    plan_metrics(other, batch, dtype), main, lang)
+        plans.append((t("arch.label_compare", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"), other))
+    st.plotly_chart(make_memory_figure(plans, batch, dtype, lang), width="stretch", key="arch_memory")
+    st.caption(t("arch.memory_caption", lang))
+
+
+def table_section(config: DenseNetConfig, plan: Plan, lang: str) -> None:
+    st.subheader(t("arch.table_header", lang))
+    table = layer_table(plan)
+    shown = [{t(f"arch.col_{c}", lang): row[c] for c in LAYER_COLUMNS} for row in table]
+    st.plotly_chart(make_table_figure(shown, height=360, column_widths=[4.2, 1.6] + [1] * (len(LAYER_COLUMNS) - 2)),
+                    width="stretch", key="arch_table")
+    st.download_button(t("arch.download_csv", lang), layer_table_csv(plan),
+                       file_name=f"densenet_k{config.growth_rate}_{'-'.join(map(str, config.block_config))}.csv",
+                       mime="text/csv", key="arch_csv", on_click="ignore")
+
+
+def code_section(config: DenseNetConfig, lang: str) -> None:
+    st.subheader(t("arch.code_header", lang))
+    tab_pkg, tab_tv = st.tabs([t("arch.code_package", lang), t("arch.code_torchvision", lang)])
+    tab_pkg.code(package_code(config), language="python")
+    code = torchvision_code(config)
+    if code is None:
+        reasons = "; ".join(t(f"arch.tv_no_{p}", lang) for p in torchvision_problems(config))
+        tab_tv.info(t("arch.tv_cannot", lang, reasons=reasons))
+    else:
+        tab_tv.code(code, language="python")
+
+
+def build_section(config: DenseNetConfig, device: str, device_text: str, lang: str) -> None:
+    """Build on the device through the job executor (memory-guarded; never blocks explanations)."""
+    st.subheader(t("arch.build_header", lang))
+    st.caption(t("arch.build_caption", lang))
+    if st.button(t("arch.build_button", lang, device=device_text), key="arch_build"):
+        st.session_state["arch_build_for"] = (config, device)
+    if st.session_state.get("arch_build_for") != (config, device):
+        return  # a result for another config would be misleading
+    try:
+        check, result = build_and_trace(lang, config, device)
+    except UserError as exc:  # refused by the memory guard, with the estimate
+        st.error(user_message(exc, lang))
+        return
+    except (RuntimeError, MemoryError):  # e.g. CUDA out of memory despite the estimate
+        st.error(t("error.memory.failed", lang))
+        return
+    if result.agrees:
+        st.success(t("arch.trace_agrees", lang, n=len(result.rows)))
+    else:
+        st.error(t("arch.trace_disagrees", lang, n=len(result.mismatches)))
+        st.code("\n".join(result.mismatches[:20]))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("arch.forward_time", lang), f"{result.forward_ms:.1f} ms")
+    c2.metric(t("arch.peak_memory", lang), format_bytes(result.peak_memory_bytes)
+              if result.peak_memory_bytes is not None else t("arch.peak_na", lang))
+    c3.metric(t("arch.estimate", lang), format_bytes(check.estimate_bytes))
+    st.caption(t("arch.build_device", lang, device=result.device, limit=format_bytes(check.limit_bytes)))

@@ -1,0 +1,243 @@
+"""The Explain and Follow-a-flower pages' shared pieces: photo sources (examples, upload, camera), the
+model picker, and one photo's explanation drawn from cached, already-encoded images and figures.
+
+Every model call goes to the inference worker (``ui.serving``); everything drawn is cached by (photo
+digest, target, view settings), so a rerun re-encodes nothing and recomputes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ..data import UPLOAD_TYPES, load_image, safe_name
+from ..errors import user_message
+from ..explain import (
+    DeletionCurve,
+    PhotoExplanation,
+    attributions,
+    block_end_layers,
+    colorbar_image,
+    decode_side,
+    deletion_curve,
+    none_of_these_rule_text,
+    npy_bytes,
+    overlay,
+    png_bytes,
+    random_saliency,
+)
+from ..hashing import sha256_hex
+from ..i18n import t
+from ..model import cam_layer_names
+from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
+from ..weights import ModelCard
+from .serving import inference_worker, wait_for
+
+log = logging.getLogger(__name__)
+
+
+def digest(data: bytes) -> str:
+    """A photo's identity for cache and single-flight keys."""
+    return sha256_hex(data)
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str  # safe to show
+    data: bytes
+    key: str  # digest(data)
+
+
+def layer_label(name: str, lang: str) -> str:
+    """A readable name for a CAM layer, e.g. 'Block 2 output · features.denseblock2'."""
+    if name.startswith("features.denseblock"):
+        text = t("explain.layer_block", lang, b=name.removeprefix("features.denseblock"))
+    elif name.startswith("features.transition"):
+        text = t("explain.layer_transition", lang, b=name.removeprefix("features.transition"))
+    else:
+        text = t(f"explain.layer_{name.split('.')[-1]}", lang)
+    return f"{text} · {name}"
+
+
+# ------------------------------------------------------------------------------------------- inputs
+def photo_inputs(prefix: str, examples: list[Path], lang: str, multiple: bool = True,
+                 default_example: str = "drawn-daisy") -> list[Photo]:
+    """A source picker (examples, upload, camera) and the photos it yields. Widget keys start with ``prefix``."""
+    source = st.radio(t("explain.source", lang), ["examples", "upload", "camera"], horizontal=True,
+                      key=f"{prefix}_source", format_func=lambda s: t(f"explain.source_{s}", lang))
+    if source == "upload":
+        files = st.file_uploader(t("explain.uploader", lang), type=UPLOAD_TYPES, accept_multiple_files=multiple,
+                                 key=f"{prefix}_upload")
+        files = files if isinstance(files, list) else [files] if files else []
+        pairs = [(f.name, f.getvalue()) for f in files]
+    elif source == "camera":
+        shot = st.camera_input(t("explain.camera", lang), key=f"{prefix}_camera")
+        pairs = [(t("explain.camera_name", lang), shot.getvalue())] if shot is not None else []
+    else:
+        if not examples:
+            st.info(t("explain.no_examples", lang))
+        default = [p for p in examples if p.stem == default_example][:1] or examples[:1]
+        if multiple:
+            chosen = st.multiselect(t("explain.examples", lang), examples, default=default, key=f"{prefix}_examples",
+                                    format_func=lambda p: p.name)
+        else:
+            one = st.selectbox(t("explain.examples", lang), examples, key=f"{prefix}_examples",
+                               index=examples.index(default[0]) if default else 0, format_func=lambda p: p.name)
+            chosen = [one] if one is not None else []
+        pairs = [(p.name, _example_bytes(str(p))) for p in chosen]
+    return [Photo(safe_name(name), data, digest(data)) for name, data in pairs]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _example_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+# ------------------------------------------------------------------------------------- computation
+def explain_on_worker(weights: Path, card: ModelCard, photo: Photo, target: int | None, lang: str) -> PhotoExplanation:
+    """The photo's explanation from the inference worker (shared by every session asking the same)."""
+    side = decode_side(card.preprocessing)
+    ticket = inference_worker(weights).explain(photo.key, lambda: load_image(photo.data, target_side=side), target)
+    return wait_for(ticket, lang)
+
+
+def _attribution_job(model, card, x, target, layer):
+    return attributions(model, x, target, layer)
+
+
+def _deletion_job(model, card, x, cam, target):
+    return deletion_curve(model, x, cam, target), deletion_curve(model, x, random_saliency(cam.shape, seed=0), target)
+
+
+# ------------------------------------------------------------------------------------- cached drawing
+@st.cache_data(max_entries=256, show_spinner=False)
+def _crop_jpeg(key: str, _photo: PhotoExplanation) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    _photo.crop.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _overlay_png(key: str, target: int, layer: str, alpha: float, cmap: str, _photo: PhotoExplanation) -> bytes:
+    return png_bytes(overlay(_photo.crop, _photo.explanation.cams[layer], alpha, cmap))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _colorbar_png(cmap: str) -> bytes:
+    return png_bytes(colorbar_image(cmap))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _npy(key: str, target: int, layer: str, _photo: PhotoExplanation) -> bytes:
+    return npy_bytes(_photo.explanation.upsampled[layer])
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _top5_figure(key: str, target: int, lang: str, highlight: str, _photo: PhotoExplanation):
+    return make_top5_figure(_photo.top5, t("explain.top5", lang), t("explain.probability", lang),
+                            highlight=highlight, threshold=_photo.threshold)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _strip_figure(key: str, target: int, lang: str, cmap: str, _photo: PhotoExplanation):
+    exp = _photo.explanation
+    ends = block_end_layers(list(exp.raw))
+    titles = [f"{layer_label(n, lang).split(' · ')[0]} ({exp.raw[n].shape[0]}×{exp.raw[n].shape[1]})" for n in ends]
+    return make_cam_strip_figure({n: exp.raw[n] for n in ends}, titles, cmap)
+
+
+@dataclass(frozen=True)
+class View:
+    """How the user wants to see explanations (the page's controls)."""
+
+    layer: str
+    target: int | None
+    alpha: float
+    cmap: str
+    extras: bool
+    faithful: bool
+
+
+def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCard, view: View, weights: Path,
+                     lang: str) -> None:
+    """One photo: the crop, the overlay and downloads, the verdict and top-5 with the rule, the CAM strip,
+    and (if asked) the other attributions and the deletion curve."""
+    exp = res.explanation
+    cls = card.class_names[exp.target]
+    names = ", ".join(card.class_names)
+    c_photo, c_cam, c_pred = st.columns([1, 1, 1.2])
+    c_photo.image(_crop_jpeg(photo.key, res), caption=t("explain.photo", lang), width="stretch")
+    with c_cam:
+        h, w = exp.raw[view.layer].shape
+        blended = _overlay_png(photo.key, exp.target, view.layer, view.alpha, view.cmap, res)
+        st.image(blended, caption=t("explain.overlay", lang, cls=cls, layer=view.layer, h=h, w=w), width="stretch")
+        st.image(_colorbar_png(view.cmap), caption=t("explain.colorbar", lang), width="stretch")
+        stem = Path(photo.name).stem or "photo"
+        d1, d2 = st.columns(2)
+        d1.download_button(t("explain.download_png", lang), blended, f"{stem}_gradcam.png", "image/png",
+                           key=f"ex_png_{i}", on_click="ignore")
+        d2.download_button(t("explain.download_npy", lang), _npy(photo.key, exp.target, view.layer, res),
+                           f"{stem}_cam.npy", "application/octet-stream", key=f"ex_npy_{i}", on_click="ignore")
+    with c_pred:
+        top_name, top_p = res.top5[0]
+        st.markdown(t("explain.prediction", lang, cls=top_name, prob=f"{top_p:.1%}"))
+        if res.none_of_these:
+            st.warning(t("explain.none_of_these", lang, prob=f"{top_p:.1%}", threshold=f"{res.threshold:.0%}",
+                         n=len(card.class_names), names=names))
+        st.plotly_chart(_top5_figure(photo.key, exp.target, lang, cls, res), width="stretch", key=f"ex_top5_{i}")
+        st.caption(none_of_these_rule_text(card, lang))
+    st.markdown(f"**{t('explain.strip_title', lang)}**")
+    st.plotly_chart(_strip_figure(photo.key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}")
+    ends = block_end_layers(cam_layer_names(card.config))
+    st.caption(t("explain.strip_caption", lang, sizes=" → ".join(f"{exp.raw[n].shape[0]}×{exp.raw[n].shape[1]}"
+                                                                  for n in ends)))
+    worker = inference_worker(weights)
+    if view.extras:
+        st.markdown(f"**{t('explain.extras_title', lang)}**")
+        maps = wait_for(worker.submit(_attribution_job, res.x, exp.target, view.layer,
+                                      key=("attr", photo.key, exp.target, view.layer)), lang)
+        win = max(2, exp.input_hw[0] // 4)
+        panels = [(t("explain.method_gradcam", lang), exp.cams[view.layer]),
+                  (t("explain.method_guided_gradcam", lang), maps["guided_gradcam"]),
+                  (t("explain.method_integrated_gradients", lang, steps=16), maps["integrated_gradients"]),
+                  (t("explain.method_occlusion", lang, win=win), maps["occlusion"])]
+        for col, (title, m) in zip(st.columns(len(panels)), panels):
+            col.image(overlay(res.crop, m, max(view.alpha, 0.6), view.cmap), caption=title, width="stretch")
+    if view.faithful:
+        cam = exp.upsampled[view.layer]
+        curve, rand = wait_for(worker.submit(_deletion_job, res.x, cam, exp.target,
+                                             key=("deletion", photo.key, exp.target, view.layer)), lang)
+        curves: dict[str, DeletionCurve] = {t("explain.method_gradcam", lang): curve,
+                                            t("explain.deletion_random", lang): rand}
+        st.plotly_chart(make_deletion_figure(curves, t("explain.deletion_title", lang, cls=cls),
+                                             t("explain.deletion_x", lang), t("explain.deletion_y", lang)),
+                        width="stretch", key=f"ex_del_{i}")
+        verdict = "explain.deletion_good" if curve.auc < rand.auc else "explain.deletion_bad"
+        st.caption(t(verdict, lang, auc=f"{curve.auc:.3f}", rand=f"{rand.auc:.3f}"))
+
+
+def explain_gallery(photos: list[Photo], card: ModelCard, view: View, weights: Path, lang: str) -> list:
+    """Explain and draw every photo; a bad one gets its message and the rest go on. Returns the results."""
+    progress = st.progress(0.0, text=t("explain.progress", lang, i=1, n=len(photos)))
+    results, refused = [], 0
+    for i, photo in enumerate(photos):
+        progress.progress(i / len(photos), text=t("explain.progress", lang, i=i + 1, n=len(photos)))
+        st.divider()
+        st.markdown(f"#### `{photo.name}`")
+        try:
+            res = explain_on_worker(weights, card, photo, view.target, lang)
+        except Exception as exc:  # noqa: BLE001 - one broken photo must not take the page down
+            if not getattr(exc, "code", None):
+                log.exception("explaining %s failed", photo.name)
+            st.error(t("explain.bad_file", lang, name=photo.name, reason=user_message(exc, lang)))
+            refused += 1
+            continue
+        show_explanation(i, photo, res, card, view, weights, lang)
+        results.append((photo, res))
+    progress.progress(1.0, text=t("explain.progress_done", lang, n=len(photos) - refused, refused=refused))
+    return results

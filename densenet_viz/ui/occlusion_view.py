@@ -1,0 +1,77 @@
+"""The occlusion playground (Explain page): click the photo to cover part of it with a grey square and watch
+the probabilities, the Grad-CAM and the drop; or sweep the square over the whole photo.
+
+It is a fragment: a click reruns only this section, not the page. The model work runs on the inference
+worker, single-flight and cached by (photo, square), so a class clicking the same spot shares it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ..explain import PhotoExplanation, overlay
+from ..i18n import t
+from ..occlusion import OcclusionResult, Square, occluded_explanation, sensitivity_map
+from ..plots_explain import make_occlusion_figure, make_probability_change_figure
+from ..weights import ModelCard
+from .serving import inference_worker, wait_for
+
+GRID_STEP = 8  # clickable points every 8 input pixels
+
+
+def _occlusion_job(model, card, x, square: Square, before: np.ndarray) -> OcclusionResult:
+    return occluded_explanation(model, card, x, square, before)
+
+
+def _sweep_job(model, card, x, target: int, size: int) -> np.ndarray:
+    return sensitivity_map(model, x, target, size)
+
+
+@st.fragment
+def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weights, layer: str, cmap: str,
+                         lang: str) -> None:
+    """The playground for one explained photo (``key``: its digest)."""
+    st.subheader(t("occ.title", lang))
+    st.markdown(t("occ.intro", lang))
+    side = int(res.x.shape[-1])
+    state_key = f"occ_square_{key}"
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+    size = c1.slider(t("occ.size", lang), 8, side // 2, max(8, side // 4), step=8, key="occ_size")
+    if c2.button(t("occ.centre", lang), key="occ_centre"):
+        st.session_state[state_key] = (side // 2, side // 2)
+    if c3.button(t("occ.clear", lang), key="occ_clear"):
+        st.session_state.pop(state_key, None)
+    sweep = c4.toggle(t("occ.sweep", lang), key="occ_sweep")
+    centre = st.session_state.get(state_key)
+    square = Square(*centre, size) if centre else None
+    picture = np.asarray(res.crop.resize((side, side)))
+    event = st.plotly_chart(make_occlusion_figure(picture, square, GRID_STEP, t("occ.click", lang)),
+                            key=f"occ_pick_{key}", on_select="rerun", selection_mode=("points",))
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        clicked = (int(points[0]["x"]), int(points[0]["y"]))
+        if clicked != centre:
+            st.session_state[state_key] = clicked
+            square = Square(*clicked, size)
+    worker = inference_worker(weights)
+    if square is not None:
+        result: OcclusionResult = wait_for(worker.submit(_occlusion_job, res.x, square, res.explanation.probs,
+                                                         key=("occlusion", key, square)), lang)
+        cls = card.class_names[result.target]
+        left, right = st.columns(2)
+        left.plotly_chart(make_probability_change_figure(card.class_names, res.explanation.probs,
+                                                         result.explanation.probs, t("occ.before", lang),
+                                                         t("occ.after", lang), t("explain.probability", lang)),
+                          key=f"occ_probs_{key}")
+        covered_cam = overlay(picture, result.explanation.cams[layer], 0.5, cmap)
+        right.image(covered_cam, caption=t("occ.cam", lang, cls=cls), width="stretch")
+        st.metric(t("occ.drop", lang, cls=cls), f"{result.after:.1%}", f"{-result.drop:+.1%}")
+    if sweep:
+        target = res.explanation.target
+        sens = wait_for(worker.submit(_sweep_job, res.x, target, size, key=("sweep", key, target, size)), lang)
+        left, right = st.columns(2)
+        left.image(overlay(picture, sens, 0.6, cmap), caption=t("occ.sensitivity", lang, size=size), width="stretch")
+        right.image(overlay(picture, res.explanation.cams[layer], 0.6, cmap),
+                    caption=t("occ.gradcam", lang), width="stretch")
+        st.caption(t("occ.sweep_caption", lang))

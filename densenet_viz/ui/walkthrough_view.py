@@ -1,0 +1,114 @@
+"""The Follow-a-flower page's pieces: the walkthrough from the inference worker (one hooked forward pass
+per photo, cached), the stage stepper, and one stage drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ..data import load_image
+from ..explain import card_threshold, none_of_these_rule_text
+from ..i18n import t
+from ..plots_teaching import (
+    make_class_bar_figure,
+    make_feature_grid_figure,
+    make_stage_overview_figure,
+    make_top_entries_figure,
+)
+from ..walkthrough import WalkStage, Walkthrough, walk_through
+from ..weights import ModelCard
+from .explain_view import Photo
+from .serving import inference_worker, wait_for
+
+
+def _walk_job(model, card, data: bytes) -> Walkthrough:
+    image = load_image(data, target_side=card.preprocessing.resize_size)
+    return walk_through(model, image, card.preprocessing, card.class_names, flip=card.test_flip)
+
+
+def walkthrough_on_worker(weights: Path, photo: Photo, lang: str) -> Walkthrough:
+    """The photo's walkthrough, computed once on the inference worker for every session that asks."""
+    return wait_for(inference_worker(weights).submit(_walk_job, photo.data, key=("walk", photo.key)), lang)
+
+
+def stage_label(stage: WalkStage, lang: str) -> str:
+    named = {"stem": ("common.stem", {}), "block": ("common.block", {"b": stage.index}),
+             "transition": ("common.transition", {"b": stage.index}), "norm": ("common.norm5", {}),
+             "classifier": ("common.classifier", {})}
+    key, values = named.get(stage.kind, (f"walk.stage_{stage.kind}", {}))
+    return t(key, lang, **values)
+
+
+def stage_stepper(walk: Walkthrough, lang: str) -> int:
+    """Previous / next buttons around a stage slider; returns the chosen stage's index."""
+    n = len(walk.stages)
+
+    def step(delta: int) -> None:
+        st.session_state["walk_stage"] = min(max(int(st.session_state.get("walk_stage", 0)) + delta, 0), n - 1)
+
+    if not 0 <= int(st.session_state.get("walk_stage", 0)) < n:
+        st.session_state["walk_stage"] = 0
+    current = int(st.session_state.get("walk_stage", 0))
+    c_prev, c_slider, c_next = st.columns([1, 6, 1], vertical_alignment="bottom")
+    c_prev.button(t("walk.prev", lang), key="walk_prev", on_click=step, args=(-1,), disabled=current == 0,
+                  width="stretch")
+    c_next.button(t("walk.next", lang), key="walk_next", on_click=step, args=(1,), disabled=current == n - 1,
+                  width="stretch")
+    return c_slider.select_slider(t("walk.stage", lang), options=list(range(n)),
+                                  format_func=lambda i: stage_label(walk.stages[i], lang), key="walk_stage")
+
+
+def show_overview(walk: Walkthrough, current: int, name: str, lang: str) -> None:
+    st.image(walk.image, caption=t("walk.crop", lang, name=name, size=walk.input_size), width="stretch")
+    labels = [stage_label(s, lang) for s in walk.stages]
+    st.plotly_chart(make_stage_overview_figure(walk.stages, labels, current, t("walk.overview_y", lang)),
+                    width="stretch", key="walk_overview")
+
+
+def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> None:
+    """One stage: its shape against the plan, what happened, its most active maps or its vector."""
+    stage = walk.stages[current]
+    st.subheader(t("walk.stage_heading", lang, i=current + 1, n=len(walk.stages), name=stage_label(stage, lang)))
+    m1, m2 = st.columns([3, 2])
+    m1.metric(t("walk.shape", lang), "×".join(str(d) for d in stage.shape))
+    m2.metric(t("walk.range", lang), f"{stage.value_range[0]:.3g} … {stage.value_range[1]:.3g}")
+    if stage.matches_plan:
+        st.caption(t("walk.plan_ok", lang))
+    else:
+        st.warning(t("walk.plan_mismatch", lang, plan="×".join(str(d) for d in stage.plan_shape)))
+    st.markdown(t(f"walk.say_{stage.kind}", lang, **stage.say))
+    if stage.active is not None:
+        if stage.kind == "block":
+            labels = [t("walk.map_label_origin", lang, c=c, origin=(t("walk.origin_input", lang) if o == 0
+                                                                      else t("walk.origin_layer", lang, i=o)))
+                      for c, o in zip(stage.active.channels, stage.active.origins, strict=True)]
+        else:
+            labels = [t("walk.map_label", lang, c=c) for c in stage.active.channels]
+        st.plotly_chart(make_feature_grid_figure(stage.active, labels, t("walk.active_title", lang)),
+                        width="stretch", key="walk_active")
+    if stage.newest is not None:
+        labels = [t("walk.map_label", lang, c=c) for c in stage.newest.channels]
+        st.plotly_chart(make_feature_grid_figure(stage.newest, labels, t("walk.newest_title", lang, **stage.say)),
+                        width="stretch", key="walk_newest")
+    if stage.active is not None:
+        st.caption(t("walk.grid_note", lang))
+    pooled_title = t("walk.pooled_title", lang, c=walk.pooled.size)
+    if stage.kind == "pool":
+        st.plotly_chart(make_top_entries_figure(stage.vector, 20, pooled_title, t("walk.channel", lang),
+                                                t("walk.mean_value", lang)), width="stretch", key="walk_pooled")
+    elif stage.kind == "classifier":
+        st.plotly_chart(make_class_bar_figure(stage.vector, walk.class_names, t("walk.logits_title", lang),
+                                              t("walk.logit", lang)), width="stretch", key="walk_logits")
+    elif stage.kind == "softmax":
+        st.plotly_chart(make_class_bar_figure(walk.probabilities, walk.class_names, t("walk.probs_title", lang),
+                                              t("walk.probability", lang), percent=True),
+                        width="stretch", key="walk_probs")
+        st.plotly_chart(make_top_entries_figure(walk.pooled, 20, pooled_title, t("walk.channel", lang),
+                                                t("walk.mean_value", lang)), width="stretch", key="walk_pooled_final")
+        st.caption(t("walk.single_pass" if stage.say.get("flip") else "walk.single_pass_no_flip", lang))
+        top = float(walk.probabilities.max())
+        if top < card_threshold(card):
+            st.warning(t("explain.none_of_these", lang, prob=f"{top:.1%}", threshold=f"{card_threshold(card):.0%}",
+                         n=len(card.class_names), names=", ".join(card.class_names)))
+        st.caption(none_of_these_rule_text(card, lang))

@@ -1,0 +1,61 @@
+"""Temperature scaling, calibration error, AUROC and the "none of these" threshold, on known numbers."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from densenet_viz.calibration import (
+    NoneOfTheseRule,
+    auroc,
+    choose_threshold,
+    expected_calibration_error,
+    fit_temperature,
+    nll,
+    softmax,
+)
+
+
+def test_fit_temperature_recovers_the_temperature_that_generated_the_labels():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 3, size=(20_000, 5))
+    true_t = 2.5
+    p = softmax(logits, true_t)
+    labels = np.array([rng.choice(5, p=row) for row in p])
+    t = fit_temperature(logits, labels)
+    assert t == pytest.approx(true_t, rel=0.05)
+    assert nll(logits, labels, t) < nll(logits, labels, 1.0)
+
+
+def test_ece_on_a_hand_computed_example():
+    # Two bins used: confidence 0.9 (4 photos, 3 right) and 0.6 (2 photos, 2 right).
+    probs = np.array([[0.9, 0.1]] * 4 + [[0.6, 0.4]] * 2)
+    labels = np.array([0, 0, 0, 1, 0, 0])
+    expected = 4 / 6 * abs(0.75 - 0.9) + 2 / 6 * abs(1.0 - 0.6)
+    assert expected_calibration_error(probs, labels) == pytest.approx(expected)
+    perfect = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert expected_calibration_error(perfect, np.array([0, 1])) == 0.0
+
+
+def test_auroc_equals_the_pairwise_definition_with_ties():
+    rng = np.random.default_rng(1)
+    pos, neg = rng.integers(0, 5, 40).astype(float), rng.integers(0, 5, 30).astype(float)
+    pairs = [(1.0 if p > n else 0.5 if p == n else 0.0) for p, n in itertools.product(pos, neg)]
+    assert auroc(pos, neg) == pytest.approx(np.mean(pairs))
+    assert auroc([1, 2], [0]) == 1.0 and auroc([0], [1, 2]) == 0.0
+    with pytest.raises(ValueError):
+        auroc([], [1])
+
+
+def test_threshold_flags_at_most_the_allowed_share_of_correct_photos():
+    rng = np.random.default_rng(2)
+    in_top = rng.uniform(0.5, 1.0, 200)
+    correct = rng.uniform(size=200) < 0.9
+    out_top = rng.uniform(0.2, 0.8, 100)
+    r = choose_threshold(in_top, correct, out_top, max_in_flagged=0.08)
+    assert r["in_flagged"] <= 0.08
+    assert (in_top[correct] < r["threshold"]).mean() == pytest.approx(r["in_flagged"])
+    assert r["out_flagged"] == pytest.approx((out_top < r["threshold"]).mean())
+    looser = choose_threshold(in_top, correct, out_top, max_in_flagged=0.2)
+    assert looser["threshold"] >= r["threshold"] and looser["out_flagged"] >= r["out_flagged"]
+    assert NoneOfTheseRule(0.6).flags(np.array([[0.5, 0.5], [0.7, 0.3]])).tolist() == [True, False]
