@@ -100,11 +100,15 @@ def measure(step, device: torch.device, batch: int, size: int, classes: int, ste
     x = torch.randn(batch, 3, size, size, generator=gen).to(device)
     y = torch.randint(0, classes, (batch,), generator=gen).to(device)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    t0 = time.perf_counter()
-    for _ in range(warmup):
-        step(x, y)
-    sync()
-    warm_s = time.perf_counter() - t0
+
+    def timed(n: int) -> float:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            step(x, y)
+        sync()
+        return time.perf_counter() - t0
+
+    warm_s = timed(warmup)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
         peak = None
@@ -112,11 +116,7 @@ def measure(step, device: torch.device, batch: int, size: int, classes: int, ste
         with SavedBytes() as saved:
             step(x, y)
         peak = saved.total
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step(x, y)
-    sync()
-    elapsed = time.perf_counter() - t0
+    elapsed = timed(steps)
     if device.type == "cuda":
         peak = torch.cuda.max_memory_allocated(device)
     return {"img_s": batch * steps / elapsed, "step_ms": elapsed / steps * 1e3, "peak_bytes": peak,

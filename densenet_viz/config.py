@@ -163,7 +163,7 @@ class DenseNetConfig:
         side = spatial_after_stem(self.stem, self.input_size) >> (len(self.block_config) - 1)
         if side < 1:
             raise ConfigError("input_size", self.input_size, "input_too_small", need=self.minimum_input_size(),
-                              blocks=len(self.block_config), stem=Term(f"field.stem_{self.stem}"))
+                              blocks=len(self.block_config), stem=self.stem)
 
     def minimum_input_size(self) -> int:
         """Smallest input side that keeps a 1×1 map after the last transition."""

@@ -12,8 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .memory import MeasuredMemory, MemoryPoint
 from .walkthrough import FeatureMaps, WalkStage, top_entries
-from .why import GradientFlow, MeasuredMemory, MemoryPoint, OurPoint, ReferenceModel
+from .why import GradientFlow, OurPoint, ReferenceModel
 
 ARCH_COLOURS = {"dense": "#1f77b4", "plain": "#d62728", "residual": "#2ca02c"}
 FAMILY_COLOURS = {"DenseNet": "#1f77b4", "ResNet": "#2ca02c", "VGG": "#9467bd"}

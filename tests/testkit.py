@@ -57,3 +57,23 @@ def charts(at) -> dict[str, dict]:
     import json
 
     return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
+
+
+def tiny_cam_model():
+    """A tiny 3-class DenseNet (cifar stem, 32 px) in eval mode with non-trivial BN statistics, seed 0:
+    every layer matters, so its Grad-CAMs are a real test."""
+    import torch
+    import torch.nn as nn
+
+    from densenet_viz.config import DenseNetConfig
+    from densenet_viz.model import build_densenet
+
+    config = DenseNetConfig(growth_rate=4, block_config=(2, 2), num_init_features=8, bn_size=2, num_classes=3,
+                            stem="cifar", input_size=32)
+    torch.manual_seed(0)
+    model = build_densenet(config, device="cpu").eval()
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 1.5)
+    return model

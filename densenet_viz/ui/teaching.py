@@ -27,7 +27,7 @@ def reference_models_result(lang: str):
 def memory_measurement(lang: str, config: DenseNetConfig, batch_size: int, device: str):
     """Measured activation memory for the depth-scaled versions of ``config`` (see why.measure_memory);
     refused with the estimate (``graph.MemoryRefused``) when it would not fit."""
-    from ..why import measure_memory
+    from ..memory import measure_memory
 
     return wait_for(job_executor().submit(measure_memory, config, batch_size, device=device,
                                           key=("memory", config, batch_size, device)), lang)
@@ -57,7 +57,12 @@ def _feature_reuse(config: DenseNetConfig, block: int, scale: str, weights: str 
 
 
 def build_and_trace(lang: str, config: DenseNetConfig, device: str):
-    """Build ``config`` on ``device`` and trace one forward pass against the plan (memory-guarded)."""
+    """Build ``config`` on ``device`` and trace one forward pass against the plan (memory-guarded: checked
+    again before a cached result is shown, since the memory free may have changed)."""
+    from ..graph import guard_memory
+    from ..plan import plan_network
+
+    guard_memory(plan_network(config), device)
     return wait_for(job_executor().submit(_build_and_trace, config, device, key=("build", config, device)), lang)
 
 

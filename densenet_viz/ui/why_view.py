@@ -8,10 +8,11 @@ import streamlit as st
 from ..config import PRESET_INFO, ConfigError, DenseNetConfig
 from ..errors import UserError, user_message
 from ..i18n import t
+from ..memory import measured_vs_plan, memory_curve, trainable_batch
 from ..plan import format_bytes, format_count
 from ..plots import make_table_figure
 from ..plots_teaching import make_efficiency_figure, make_gradient_flow_figure, make_memory_figure
-from ..why import ARCHS, measured_vs_plan, memory_curve, our_point, trainable_batch, vanishing_verdict
+from ..why import ARCHS, our_point, vanishing_verdict
 from .cache import cached_plan
 from .teaching import gradient_flow_result, memory_measurement, reference_models_result
 

@@ -56,7 +56,8 @@ def test_example_is_explained_on_first_view():
     assert any(f"**{c}**" in pred for c in CLASSES)
     caps = captions(at)
     assert any(c.startswith("Grad-CAM for") and "features.denseblock4" in c for c in caps)
-    top5, strip = chart_specs(at)
+    top5, strip, playground = chart_specs(at)  # the third: the occlusion playground's photo
+    assert playground["data"][0]["type"] == "image"
     bars = top5["data"][0]
     assert set(bars["y"]) == CLASSES and sum(bars["x"]) == pytest.approx(1.0, abs=1e-4)
     assert bars["y"][-1] in pred  # the longest bar is the prediction
@@ -89,7 +90,7 @@ def test_upload_good_bad_and_hostile_files():
     everything = " ".join(m.value for m in at.markdown) + " ".join(errors)
     assert "<script>" not in everything and "<img" not in everything
     assert sum(c.startswith("Grad-CAM for") for c in captions(at)) == 2
-    assert at.get("progress")[0].proto.text == "Explained 4 photo(s)."
+    assert at.get("progress")[0].proto.text == "Explained 2 photo(s); 2 could not be used."
 
 
 def test_target_layer_and_language_controls():
@@ -118,7 +119,7 @@ def test_attributions_and_deletion_curve_behind_toggles():
     assert len(at.get("image")) == n_images + 4
     window = load_card(SHIPPED_MODEL).preprocessing.input_size // 4  # occlusion window: a quarter of the side
     assert {"Guided Grad-CAM", "Integrated Gradients (16 steps)", f"Occlusion ({window}×{window} window)"} <= set(caps)
-    deletion = chart_specs(at)[-1]
+    deletion = next(s for s in chart_specs(at) if any("AUC" in tr.get("name", "") for tr in s["data"]))
     names = [tr["name"] for tr in deletion["data"]]
     assert names[0].startswith("Grad-CAM (AUC ") and names[1].startswith("random map (AUC ")
     assert all(len(tr["x"]) == 17 and tr["x"][0] == 0 and tr["x"][-1] == 1 for tr in deletion["data"])

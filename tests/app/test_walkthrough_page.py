@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import densenet_viz.walkthrough as walkthrough_module
 from densenet_viz.i18n import EN, ZH
 from densenet_viz.walkthrough import stage_plan_shapes
 from densenet_viz.weights import SHIPPED_MODEL, load_card
@@ -43,18 +42,20 @@ def shape_metric(at) -> str:
 
 
 def test_steps_through_every_stage_from_a_single_forward_pass(monkeypatch):
-    from densenet_viz.ui.teaching import cached_walkthrough
+    import densenet_viz.ui.walkthrough_view as view
+    from densenet_viz.ui.serving import _worker
 
     calls = []
-    real = walkthrough_module.walk_through
+    real = view.walk_through
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(walkthrough_module, "walk_through", counting)
-    cached_walkthrough.clear()
+    monkeypatch.setattr(view, "walk_through", counting)
+    _worker.clear()  # a fresh inference worker: nothing cached from earlier tests
     at = open_walkthrough()
+    assert calls == [1]
     shapes = expected_shapes()
     assert len(shapes) == 12  # DenseNet-121: stem, 4 blocks, 3 transitions, norm5, pool, classifier, softmax
     assert at.select_slider(key="walk_stage").value == 0
@@ -112,10 +113,12 @@ def test_chinese_from_a_shared_link_and_another_example():
     assert at.title[0].value == ZH["walk.title"]
     assert any("主干" in m.value for m in at.markdown)
     assert at.sidebar.selectbox(key="lang").value == "zh"
-    options = at.selectbox(key="walk_example").options
-    assert len(options) >= 1
-    if len(options) > 1:
-        at.selectbox(key="walk_example").set_value(options[1]).run()
+    box = at.selectbox(key="walk_examples")
+    assert len(box.options) >= 1
+    if len(box.options) > 1:
+        from densenet_viz.weights import list_examples
+
+        box.set_value(list_examples()[1]).run()
         assert not at.exception and not at.error
         assert at.title[0].value == ZH["walk.title"]
         assert any(m.label == ZH["walk.shape"] for m in at.metric)
@@ -133,7 +136,9 @@ def test_upload_mode_without_a_file_asks_for_one():
 def test_a_broken_example_file_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
-    monkeypatch.setattr(walkthrough_module, "example_images", lambda folder=None: [broken])
+    import densenet_viz.weights as weights
+
+    monkeypatch.setattr(weights, "list_examples", lambda folder=None: [broken])
     at = open_walkthrough()
     assert not at.exception
     assert len(at.error) == 1 and "broken.jpg" in at.error[0].value

@@ -38,20 +38,15 @@ from densenet_viz.explain import (
 )
 from densenet_viz.model import build_densenet, cam_layer_names
 
+from testkit import tiny_cam_model
+
 TINY = DenseNetConfig(growth_rate=4, block_config=(2, 2), num_init_features=8, bn_size=2, num_classes=3,
                       stem="cifar", input_size=32)
 
 
 @pytest.fixture(scope="module")
 def tiny():
-    torch.manual_seed(0)
-    model = build_densenet(TINY, device="cpu").eval()
-    # Non-trivial BN statistics so every layer matters.
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.2, 0.2)
-            m.running_var.uniform_(0.5, 1.5)
-    return model
+    return tiny_cam_model()
 
 
 def _x(seed: int, size: int = 32) -> torch.Tensor:

@@ -9,29 +9,16 @@ import re
 import subprocess
 import sys
 import textwrap
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from bench.hostile_inputs import fuzz_inputs, strip_png
 from densenet_viz.data import MAX_ASPECT, ImageError, center_crop, load_image
 
 from testkit import ROOT
-
-
-def long_strip_png(width: int, height: int = 32) -> bytes:
-    """A valid, highly compressible PNG of ``width``×``height`` (a few KB even for huge widths)."""
-    row = b"\x00" + b"\x80\x40\x20" * width  # filter byte + RGB pixels
-    raw = zlib.compress(row * height, 9)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
-
-    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
 
 PEAK_SCRIPT = textwrap.dedent("""
     import resource, sys
@@ -68,7 +55,7 @@ def peak_added_mib(tmp_path: Path, data: bytes) -> tuple[str, float]:
 
 # ---------------------------------------------------------------------------------------- memory
 def test_a_32_by_600000_png_is_refused_in_one_line_with_little_memory(tmp_path):
-    data = long_strip_png(600_000)
+    data = strip_png(600_000)
     assert len(data) < 100_000  # tiny on disk
     outcome, added = peak_added_mib(tmp_path, data)
     assert outcome.startswith("refused:") and "32" in outcome and "600000" in outcome, outcome
@@ -77,16 +64,16 @@ def test_a_32_by_600000_png_is_refused_in_one_line_with_little_memory(tmp_path):
 
 
 def test_the_longest_accepted_shape_stays_small_through_every_derived_image(tmp_path):
-    data = long_strip_png(32 * MAX_ASPECT)  # 320×32: exactly at the limit, accepted
+    data = strip_png(32 * MAX_ASPECT)  # 320×32: exactly at the limit, accepted
     outcome, added = peak_added_mib(tmp_path, data)
     assert outcome == "ok" and added < 100
     with pytest.raises(ImageError, match="longer than"):
-        load_image(long_strip_png(32 * MAX_ASPECT + 1))
+        load_image(strip_png(32 * MAX_ASPECT + 1))
 
 
 def test_large_pngs_are_refused_before_decoding_and_large_jpegs_are_decoded_small():
     with pytest.raises(ImageError) as info:
-        load_image(long_strip_png(5000, 4000))  # 20 MP PNG: over the full-decode limit
+        load_image(strip_png(5000, 4000))  # 20 MP PNG: over the full-decode limit
     assert info.value.code == "image.too_large_to_decode"
     buf = io.BytesIO()
     Image.new("RGB", (6000, 4000), (200, 30, 30)).save(buf, "JPEG", quality=70)
@@ -102,42 +89,9 @@ def test_center_crop_never_builds_the_full_resized_image():
 
 
 # ------------------------------------------------------------------------------------------ fuzzing
-def fuzz_inputs(n: int, seed: int):
-    """Valid headers of PNG, JPEG, GIF and WebP with random sizes and modes, then truncated or corrupted."""
-    rng = np.random.default_rng(seed)
-    modes = ["RGB", "L", "RGBA", "P", "1", "CMYK", "I;16", "LA"]
-    formats = {"PNG": modes, "JPEG": ["RGB", "L", "CMYK"], "GIF": ["P", "L"], "WEBP": ["RGB", "RGBA"]}
-    for i in range(n):
-        fmt = list(formats)[i % 4]
-        mode = formats[fmt][int(rng.integers(len(formats[fmt])))]
-        w, h = (int(v) for v in rng.integers(1, 400, 2))
-        if mode == "I;16":
-            img = Image.fromarray(rng.integers(0, 65535, (h, w), dtype=np.uint16))
-        else:
-            img = Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8)).convert(mode)
-        buf = io.BytesIO()
-        try:
-            img.save(buf, fmt)
-        except (OSError, ValueError, KeyError):
-            continue
-        data = bytearray(buf.getvalue())
-        action = i % 5
-        if action == 1:
-            data = data[: int(rng.integers(1, len(data)))]
-        elif action == 2:
-            for _ in range(int(rng.integers(1, 20))):
-                data[int(rng.integers(0, len(data)))] = int(rng.integers(0, 256))
-        elif action == 3 and fmt == "PNG":  # claim a huge size in the header
-            w_claim, h_claim = (int(v) for v in rng.integers(1, 2**31, 2))
-            data[16:24] = w_claim.to_bytes(4, "big") + h_claim.to_bytes(4, "big")
-        elif action == 4:
-            data = data[:64] + bytes(rng.integers(0, 256, int(rng.integers(0, 4000)), dtype=np.uint8))
-        yield bytes(data)
-
-
 def test_fuzzed_image_bytes_only_ever_raise_image_error():
     decoded = refused = 0
-    for data in fuzz_inputs(160, seed=0):
+    for _name, data in fuzz_inputs(160, seed=0):
         try:
             img = load_image(data, target_side=256)
             assert img.mode == "RGB"
@@ -150,12 +104,12 @@ def test_fuzzed_image_bytes_only_ever_raise_image_error():
 
 def test_fuzzed_inputs_stay_within_256_mib(tmp_path):
     worst = 0.0
-    for i, data in enumerate(fuzz_inputs(12, seed=1)):
+    for i, (_name, data) in enumerate(fuzz_inputs(12, seed=1)):
         if i % 3:
             continue
         _outcome, added = peak_added_mib(tmp_path, data)
         worst = max(worst, added)
-    outcome, added = peak_added_mib(tmp_path, long_strip_png(4000, 4000))  # the largest PNG decoded in full
+    outcome, added = peak_added_mib(tmp_path, strip_png(4000, 4000))  # the largest PNG decoded in full
     assert outcome == "ok"
     assert max(worst, added) < 256
 
@@ -163,7 +117,7 @@ def test_fuzzed_inputs_stay_within_256_mib(tmp_path):
 # -------------------------------------------------------------------------------------------- the CLI
 def test_explain_cli_refuses_the_strip_in_one_line_and_goes_on(tmp_path):
     strip = tmp_path / "strip.png"
-    strip.write_bytes(long_strip_png(1_990_000))
+    strip.write_bytes(strip_png(1_990_000))
     good = tmp_path / "good.jpg"
     Image.new("RGB", (300, 240), (240, 200, 30)).save(good, "JPEG")
     proc = subprocess.run([sys.executable, "-m", "densenet_viz", "explain", str(strip), str(good), "--json",

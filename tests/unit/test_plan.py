@@ -5,6 +5,7 @@ import pytest
 
 from densenet_viz import PRESETS, DenseNetConfig, plan_network
 from densenet_viz.config import ConfigError
+from densenet_viz.plan import stages
 
 TORCHVISION = {  # parameters and GMACs at 224×224 from torchvision's weight metadata
     "densenet121": (7_978_856, 2.834),
@@ -46,7 +47,10 @@ def test_channels_grow_by_k_and_shrink_by_theta():
     assert [(t.in_channels, t.out_channels) for t in plan.transitions] == [(256, 128), (512, 256), (1024, 512)]
     assert [t.out_hw for t in plan.transitions] == [28, 14, 7]
     assert plan.rows[0].out_hw == 56 and plan.final_channels == 1024
-    assert plan.block_output_channels() == [256, 512, 1024, 1024]
+    blocks = [s for s in stages(plan) if s.kind == "block"]
+    assert [s.channels for s in blocks] == [256, 512, 1024, 1024] and [s.hw for s in blocks] == [56, 28, 14, 7]
+    assert [s.kind for s in stages(plan)] == ["stem"] + ["block", "transition"] * 3 + ["block", "norm", "classifier"]
+    assert [s.module for s in stages(plan)][1:3] == ["features.denseblock1", "features.transition1"]
     assert all(r.bottleneck_channels == 128 for r in layers)
 
 

@@ -10,15 +10,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 from PIL import Image
 
 from densenet_viz.config import DenseNetConfig
 from densenet_viz.data import Preprocessing
 from densenet_viz.errors import UserError
 from densenet_viz.explain import explain, explain_batch
-from densenet_viz.model import build_densenet, cam_layer_names
+from densenet_viz.model import cam_layer_names
 from densenet_viz.serving import InferenceWorker, JobExecutor, QueueFull
+
+from testkit import tiny_cam_model
 
 TINY = DenseNetConfig(growth_rate=4, block_config=(2, 2), num_init_features=8, bn_size=2, num_classes=3,
                       stem="cifar", input_size=32)
@@ -26,13 +27,7 @@ TINY = DenseNetConfig(growth_rate=4, block_config=(2, 2), num_init_features=8, b
 
 @pytest.fixture(scope="module")
 def tiny():
-    torch.manual_seed(0)
-    model = build_densenet(TINY, device="cpu").eval()
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.2, 0.2)
-            m.running_var.uniform_(0.5, 1.5)
-    return model
+    return tiny_cam_model()
 
 
 def card():

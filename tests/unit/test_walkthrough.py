@@ -49,7 +49,8 @@ def expected_from_plan(config: DenseNetConfig) -> list[tuple[str, int, tuple[int
     """Stage kinds and shapes derived directly from the plan rows (independently of walkthrough.py)."""
     plan = plan_network(config)
     out = [("stem", 0, (1, plan.rows[0].out_channels, plan.rows[0].out_hw, plan.rows[0].out_hw))]
-    block_out = plan.block_output_channels()
+    block_out = [[r for r in plan.dense_layers if r.block == b][-1].out_channels
+                 for b in range(1, len(config.block_config) + 1)]
     for b in range(1, len(config.block_config) + 1):
         hw = [r for r in plan.dense_layers if r.block == b][0].out_hw
         out.append(("block", b, (1, block_out[b - 1], hw, hw)))

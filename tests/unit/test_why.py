@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from densenet_viz.config import PRESET_INFO, PRESETS, DenseNetConfig
+from densenet_viz.memory import measure_memory, memory_curve, saved_tensor_bytes, scaled_config
 from densenet_viz.model import build_densenet
 from densenet_viz.plan import plan_network
 from densenet_viz.plots_teaching import (
@@ -14,18 +15,7 @@ from densenet_viz.plots_teaching import (
     make_gradient_flow_figure,
     make_memory_figure,
 )
-from densenet_viz.why import (
-    ARCHS,
-    REFERENCE_MODELS,
-    ToyNet,
-    gradient_flow,
-    measure_memory,
-    memory_curve,
-    our_point,
-    reference_models,
-    saved_tensor_bytes,
-    scaled_config,
-)
+from densenet_viz.why import ARCHS, REFERENCE_MODELS, ToyNet, gradient_flow, our_point, reference_models
 
 FAST = dict(width=4, batch_size=4, image_size=16, device="cpu")
 
