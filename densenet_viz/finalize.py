@@ -62,12 +62,13 @@ def synthetic_top_probs(model, card: ModelCard, temperature: float, n: int = 200
 
 
 def finalize(weights: str | Path, data: str | Path, other: str | Path | None, out: str | Path,
-             sizes=(192, 208, 224), log=print, notes=()) -> dict:
-    """Choose on val, measure on test, write ``out`` and its card; returns the card."""
+             sizes=(192, 208, 224), log=print, notes=(), min_input_size: int = MIN_INPUT_SIZE) -> dict:
+    """Choose on val, measure on test, write ``out`` and its card; returns the card. ``min_input_size``
+    exists for tests with tiny models; the shipped model keeps the default."""
     data = Path(data)
+    if any(s < min_input_size for s in sizes):
+        raise ValueError(f"input sizes below {min_input_size} px are not allowed: {sizes}")
     model, card = load_model(weights, calibrated=False)  # raw logits: the temperature is fitted here
-    if any(s < MIN_INPUT_SIZE for s in sizes):
-        raise ValueError(f"input sizes below {MIN_INPUT_SIZE} px are not allowed: {sizes}")
 
     # 1. Input size on val (ties: the larger size, for finer Grad-CAM maps).
     sweep = {}
@@ -81,9 +82,9 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
     val_acc, val_logits, val_labels = sweep[size]
 
     # 2. Temperature on val.
-    temperature = fit_temperature(val_logits, val_labels)
+    temperature = round(fit_temperature(val_logits, val_labels), 4)  # as the card stores and the app applies it
     calibration = {
-        "method": "temperature scaling, NLL on val", "temperature": round(temperature, 4),
+        "method": "temperature scaling, NLL on val", "temperature": temperature,
         "val_nll_before": nll(val_logits, val_labels), "val_nll_after": nll(val_logits, val_labels, temperature),
         "val_ece_before": expected_calibration_error(softmax(val_logits), val_labels),
         "val_ece_after": expected_calibration_error(softmax(val_logits, temperature), val_labels),
@@ -122,7 +123,8 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
         t = rule["threshold"]
         synthetic = synthetic_top_probs(model, card, temperature)
         rule["test"] = {"auroc": auroc(1 - out_top, 1 - in_top), "out_flagged": float((out_top < t).mean()),
-                        "in_flagged": float((in_top[correct] < t).mean()), "out_n": int(len(out_top)),
+                        "in_flagged": float((in_top[correct] < t).mean()) if correct.any() else 0.0,
+                        "out_n": int(len(out_top)),
                         "synthetic_flagged": float((synthetic < t).mean()), "synthetic_n": int(len(synthetic))}
         log("test: AUROC {auroc:.4f}, {out_flagged:.1%} of other species flagged, {in_flagged:.1%} of correct "
             "flower photos, {synthetic_flagged:.1%} of made-up non-photos".format(**rule["test"]))

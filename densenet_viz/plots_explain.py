@@ -1,6 +1,6 @@
-"""Plotly figures for the Explain page: top-5 bars, the CAM strip across depth, deletion curves.
-
-Pure functions (no streamlit): labels come in as arguments so the page can pass translated text.
+"""Plotly figures for the Explain page: top-5 bars, the CAM strip across depth, deletion curves, and the
+occlusion playground. Pure functions (no streamlit); like every figure module, each takes ``lang`` and
+translates its own text with ``i18n.t``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,22 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .explain import PLOTLY_COLORSCALES, DeletionCurve
+from .i18n import t
 
 
-def make_top5_figure(top5: list[tuple[str, float]], title: str = "", prob_label: str = "probability",
-                     highlight: str | None = None, threshold: float | None = None) -> go.Figure:
+def layer_label(name: str, lang: str = "en") -> str:
+    """A readable name for a CAM layer, e.g. 'Block 2 output · features.denseblock2'."""
+    if name.startswith("features.denseblock"):
+        text = t("explain.layer_block", lang, b=name.removeprefix("features.denseblock"))
+    elif name.startswith("features.transition"):
+        text = t("explain.layer_transition", lang, b=name.removeprefix("features.transition"))
+    else:
+        text = t(f"explain.layer_{name.split('.')[-1]}", lang)
+    return f"{text} · {name}"
+
+
+def make_top5_figure(top5: list[tuple[str, float]], lang: str = "en", highlight: str | None = None,
+                     threshold: float | None = None) -> go.Figure:
     """Horizontal bars, most likely class on top; ``highlight`` (e.g. the CAM target) drawn darker;
     ``threshold``: a dashed line where the "none of these" rule starts."""
     names = [name for name, _ in top5][::-1]
@@ -22,8 +34,9 @@ def make_top5_figure(top5: list[tuple[str, float]], title: str = "", prob_label:
     fig = go.Figure(go.Bar(x=probs, y=names, orientation="h", marker_color=colors,
                            text=[f"{p:.1%}" for p in probs], textposition="auto",
                            hovertemplate="%{y}: %{x:.2%}<extra></extra>"))
-    fig.update_layout(title=title or None, height=60 + 34 * max(1, len(names)), margin=dict(l=8, r=8, t=36, b=8),
-                      xaxis=dict(range=[0, 1], tickformat=".0%", title=prob_label), yaxis=dict(title=None),
+    fig.update_layout(title=t("explain.top5", lang), height=60 + 34 * max(1, len(names)),
+                      margin=dict(l=8, r=8, t=36, b=8), yaxis=dict(title=None),
+                      xaxis=dict(range=[0, 1], tickformat=".0%", title=t("explain.probability", lang)),
                       showlegend=False)
     if threshold is not None:
         fig.add_vline(x=float(threshold), line_dash="dash", line_color="#b45309",
@@ -31,14 +44,13 @@ def make_top5_figure(top5: list[tuple[str, float]], title: str = "", prob_label:
     return fig
 
 
-def make_cam_strip_figure(maps: dict[str, np.ndarray], titles: list[str] | None = None,
-                          colormap: str = "viridis") -> go.Figure:
+def make_cam_strip_figure(maps: dict[str, np.ndarray], lang: str = "en", colormap: str = "viridis") -> go.Figure:
     """One heat map per layer at its *own* resolution (e.g. 56², 28², 14², 7²), so the coarsening shows.
 
     ``maps``: layer -> (h, w) raw CAM; each is normalised by its own maximum for colour.
     """
     names = list(maps)
-    titles = titles or [f"{n} ({maps[n].shape[0]}×{maps[n].shape[1]})" for n in names]
+    titles = [f"{layer_label(n, lang).split(' · ')[0]} ({maps[n].shape[0]}×{maps[n].shape[1]})" for n in names]
     fig = make_subplots(rows=1, cols=max(1, len(names)), subplot_titles=titles, horizontal_spacing=0.03)
     for i, name in enumerate(names, start=1):
         m = np.asarray(maps[name], dtype=np.float32)
@@ -55,21 +67,21 @@ def make_cam_strip_figure(maps: dict[str, np.ndarray], titles: list[str] | None 
     return fig
 
 
-def make_deletion_figure(curves: dict[str, DeletionCurve], title: str = "", x_label: str = "pixels removed",
-                         y_label: str = "class probability") -> go.Figure:
-    """Deletion curves (probability against fraction of pixels removed), AUC in each legend entry."""
+def make_deletion_figure(curve: DeletionCurve, random_curve: DeletionCurve, cls: str, lang: str = "en") -> go.Figure:
+    """Deletion curves of the Grad-CAM and of a random map (probability of ``cls`` against the fraction
+    of pixels removed), AUC in each legend entry."""
     fig = go.Figure()
-    dashes = ["solid", "dash", "dot", "dashdot"]
-    for i, (label, c) in enumerate(curves.items()):
+    for c, key, dash in ((curve, "explain.method_gradcam", "solid"), (random_curve, "explain.deletion_random", "dash")):
         fig.add_trace(go.Scatter(x=list(c.fractions), y=list(c.probs), mode="lines+markers",
-                                 name=f"{label} (AUC {c.auc:.3f})", line=dict(dash=dashes[i % len(dashes)])))
-    fig.update_layout(title=title or None, height=300, margin=dict(l=8, r=8, t=40, b=8),
-                      xaxis=dict(range=[0, 1], tickformat=".0%", title=x_label),
-                      yaxis=dict(range=[0, 1.02], title=y_label), legend=dict(orientation="h", y=-0.25))
+                                 name=f"{t(key, lang)} (AUC {c.auc:.3f})", line=dict(dash=dash)))
+    fig.update_layout(title=t("explain.deletion_title", lang, cls=cls), height=300, margin=dict(l=8, r=8, t=40, b=8),
+                      xaxis=dict(range=[0, 1], tickformat=".0%", title=t("explain.deletion_x", lang)),
+                      yaxis=dict(range=[0, 1.02], title=t("explain.deletion_y", lang)),
+                      legend=dict(orientation="h", y=-0.25))
     return fig
 
 
-def make_occlusion_figure(picture: np.ndarray, square=None, grid_step: int = 8, title: str = "") -> go.Figure:
+def make_occlusion_figure(picture: np.ndarray, square=None, grid_step: int = 8, lang: str = "en") -> go.Figure:
     """The photo (``picture``: (S, S, 3) uint8 at model-input size) with a grid of invisible clickable points
     every ``grid_step`` pixels, and the grey ``square`` (an ``occlusion.Square``) drawn where it covers."""
     side = picture.shape[0]
@@ -85,22 +97,18 @@ def make_occlusion_figure(picture: np.ndarray, square=None, grid_step: int = 8, 
                       fillcolor="rgb(124,124,124)", opacity=1.0, line=dict(color="#b45309", width=2))
     fig.update_xaxes(visible=False, range=[-0.5, side - 0.5])
     fig.update_yaxes(visible=False, range=[side - 0.5, -0.5], scaleanchor="x")
-    fig.update_layout(title=title or None, height=420, margin=dict(l=4, r=4, t=36, b=4), dragmode=False,
+    fig.update_layout(title=t("occ.click", lang), height=420, margin=dict(l=4, r=4, t=36, b=4), dragmode=False,
                       clickmode="event+select")
     return fig
 
 
-def make_probability_change_figure(class_names, before, after, label_before: str = "before",
-                                   label_after: str = "after", prob_label: str = "probability") -> go.Figure:
+def make_probability_change_figure(class_names, before, after, lang: str = "en") -> go.Figure:
     """Each class's probability before and after covering part of the photo, side by side."""
     names = list(class_names)
-    fig = go.Figure([
-        go.Bar(y=names, x=[float(p) for p in before], orientation="h", name=label_before, marker_color="#7fbf9a",
-               hovertemplate="%{y}: %{x:.1%}<extra></extra>"),
-        go.Bar(y=names, x=[float(p) for p in after], orientation="h", name=label_after, marker_color="#b45309",
-               hovertemplate="%{y}: %{x:.1%}<extra></extra>"),
-    ])
+    fig = go.Figure([go.Bar(y=names, x=[float(p) for p in probs], orientation="h", name=t(key, lang),
+                            marker_color=colour, hovertemplate="%{y}: %{x:.1%}<extra></extra>")
+                     for probs, key, colour in ((before, "occ.before", "#7fbf9a"), (after, "occ.after", "#b45309"))])
     fig.update_layout(barmode="group", height=80 + 40 * len(names), margin=dict(l=8, r=8, t=30, b=8),
-                      xaxis=dict(range=[0, 1], tickformat=".0%", title=prob_label),
+                      xaxis=dict(range=[0, 1], tickformat=".0%", title=t("explain.probability", lang)),
                       legend=dict(orientation="h", y=1.1))
     return fig

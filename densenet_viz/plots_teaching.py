@@ -1,7 +1,6 @@
-"""Figures for the teaching pages (Follow a flower, Why DenseNet). Pure functions, no streamlit.
-
-Every function takes already-computed data (a ``Walkthrough``, a ``GradientFlow``, plan curves,
-measurements) and returns a ``plotly.graph_objects.Figure``; text arrives already translated.
+"""Figures for the teaching pages (Follow a flower, Why DenseNet, Train it live). Pure functions, no
+streamlit. Every function takes already-computed data (a ``Walkthrough``, a ``GradientFlow``, plan
+curves, measurements, live runs) and ``lang``, and translates its own text with ``i18n.t``.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .i18n import t
 from .memory import MeasuredMemory, MemoryPoint
 from .walkthrough import FeatureMaps, WalkStage, top_entries
 from .why import GradientFlow, OurPoint, ReferenceModel
@@ -21,8 +21,29 @@ FAMILY_COLOURS = {"DenseNet": "#1f77b4", "ResNet": "#2ca02c", "VGG": "#9467bd"}
 OURS_COLOUR = "#ff7f0e"
 
 
-def make_feature_grid_figure(maps: FeatureMaps, labels: list[str], title: str = "", cols: int = 4) -> go.Figure:
-    """One small heatmap per feature map, each scaled to [0, 1] on its own, in a grid of ``cols`` columns."""
+def stage_label(stage: WalkStage, lang: str = "en") -> str:
+    """The name of a walkthrough stage ("Block 2", "Transition 1", "Softmax", ...)."""
+    named = {"stem": ("common.stem", {}), "block": ("common.block", {"b": stage.index}),
+             "transition": ("common.transition", {"b": stage.index}), "norm": ("common.norm5", {}),
+             "classifier": ("common.classifier", {})}
+    key, values = named.get(stage.kind, (f"walk.stage_{stage.kind}", {}))
+    return t(key, lang, **values)
+
+
+def _map_labels(maps: FeatureMaps, lang: str) -> list[str]:
+    if not maps.origins:
+        return [t("walk.map_label", lang, c=c) for c in maps.channels]
+    return [t("walk.map_label_origin", lang, c=c, origin=t("walk.origin_input", lang) if o == 0
+              else t("walk.origin_layer", lang, i=o)) for c, o in zip(maps.channels, maps.origins, strict=True)]
+
+
+def make_feature_grid_figure(maps: FeatureMaps, lang: str = "en", newest: dict | None = None,
+                             cols: int = 4) -> go.Figure:
+    """One small heatmap per feature map, each scaled to [0, 1] on its own, in a grid of ``cols`` columns.
+    Titled as the stage's most active maps, or (``newest``: the stage's numbers) as the maps the block's
+    last layer added."""
+    labels = _map_labels(maps, lang) if newest is None else [t("walk.map_label", lang, c=c) for c in maps.channels]
+    title = t("walk.newest_title", lang, **newest) if newest is not None else t("walk.active_title", lang)
     n = len(maps)
     cols = max(1, min(cols, n))
     rows = max(1, math.ceil(n / cols))
@@ -44,8 +65,10 @@ def make_feature_grid_figure(maps: FeatureMaps, labels: list[str], title: str = 
     return fig
 
 
-def make_top_entries_figure(vector: np.ndarray, n: int, title: str, xlabel: str, ylabel: str) -> go.Figure:
-    """Bar chart of the ``n`` largest entries of ``vector`` (e.g. the pooled features), largest first."""
+def make_top_entries_figure(vector: np.ndarray, n: int = 20, lang: str = "en") -> go.Figure:
+    """Bar chart of the ``n`` largest entries of the pooled feature ``vector``, largest first."""
+    title, xlabel, ylabel = (t("walk.pooled_title", lang, c=len(vector)), t("walk.channel", lang),
+                             t("walk.mean_value", lang))
     idx, values = top_entries(vector, n)
     fig = go.Figure(go.Bar(x=[f"#{i}" for i in idx], y=values, marker_color="#1f77b4",
                            hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
@@ -55,9 +78,11 @@ def make_top_entries_figure(vector: np.ndarray, n: int, title: str, xlabel: str,
     return fig
 
 
-def make_class_bar_figure(values: np.ndarray, class_names: tuple[str, ...], title: str, ylabel: str,
+def make_class_bar_figure(values: np.ndarray, class_names: tuple[str, ...], lang: str = "en",
                           percent: bool = False) -> go.Figure:
-    """One bar per class (logits, or probabilities as percentages); the largest is highlighted."""
+    """One bar per class: logits, or (``percent``) probabilities as percentages; the largest is highlighted."""
+    title = t("walk.probs_title" if percent else "walk.logits_title", lang)
+    ylabel = t("walk.probability" if percent else "walk.logit", lang)
     y = np.asarray(values, dtype=float) * (100.0 if percent else 1.0)
     best = int(np.argmax(y))
     colours = [OURS_COLOUR if i == best else "#1f77b4" for i in range(len(y))]
@@ -69,9 +94,9 @@ def make_class_bar_figure(values: np.ndarray, class_names: tuple[str, ...], titl
     return fig
 
 
-def make_stage_overview_figure(stages: tuple[WalkStage, ...], labels: list[str], current: int,
-                               ylabel: str) -> go.Figure:
+def make_stage_overview_figure(stages: tuple[WalkStage, ...], current: int, lang: str = "en") -> go.Figure:
     """Channels (or vector length) at every stage, the current one highlighted: the route so far."""
+    labels, ylabel = [stage_label(s, lang) for s in stages], t("walk.overview_y", lang)
     ch = [s.shape[1] for s in stages]
     colours = [OURS_COLOUR if i == current else ("#1f77b4" if i < current else "#c6dbef") for i in range(len(ch))]
     hover = ["×".join(str(d) for d in s.shape) for s in stages]
@@ -82,26 +107,31 @@ def make_stage_overview_figure(stages: tuple[WalkStage, ...], labels: list[str],
     return fig
 
 
-def make_gradient_flow_figure(flow: GradientFlow, names: dict[str, str], title: str, xlabel: str,
-                              ylabel: str, kind: str = "outputs") -> go.Figure:
+def make_gradient_flow_figure(flow: GradientFlow, lang: str = "en", kind: str = "outputs") -> go.Figure:
     """Gradient norm at every layer (log scale), one line per architecture; ``kind`` "outputs" plots
     dLoss/d(layer output), "weights" dLoss/dW."""
+    names = {a: t(f"why.arch_{a}", lang) for a in flow.series(kind)}
+    title = t("why.grad_title", lang, depth=flow.depth, width=flow.width)
+    xlabel, ylabel, layer = t("why.grad_x", lang), t(f"why.grad_y_{kind}", lang), t("why.grad_hover_layer", lang)
     fig = go.Figure()
     for arch, norms in flow.series(kind).items():
         # A gradient that underflowed to exactly 0 cannot sit on a log axis: show it at the floor.
         y = np.where(norms > 0, norms, np.nan)
         fig.add_trace(go.Scatter(x=np.arange(1, len(norms) + 1), y=y, mode="lines+markers", name=names[arch],
                                  line={"color": ARCH_COLOURS.get(arch)}, marker={"size": 5},
-                                 hovertemplate="layer %{x}: %{y:.3e}<extra>" + names[arch] + "</extra>"))
+                                 hovertemplate=layer + " %{x}: %{y:.3e}<extra>" + names[arch] + "</extra>"))
     fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel, height=420,
                       legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
     fig.update_yaxes(type="log", exponentformat="power")
     return fig
 
 
-def make_efficiency_figure(models: list[ReferenceModel], ours: OurPoint, labels: dict[str, str]) -> go.Figure:
+def make_efficiency_figure(models: list[ReferenceModel], ours: OurPoint, lang: str = "en") -> go.Figure:
     """Two panels, ImageNet top-1 against parameters and against GMACs (log x); our DenseNet as a point
     where its accuracy is published, else as a dashed line at its size (its accuracy is unknown)."""
+    labels = {key: t(f"why.eff_{key}", lang) for key in ("params_title", "macs_title", "params_axis", "macs_axis",
+                                                           "top1_axis", "ours_unknown")}
+    labels["ours"] = t("why.eff_ours", lang, title=ours.preset_title or "")
     fig = make_subplots(rows=1, cols=2, subplot_titles=[labels["params_title"], labels["macs_title"]],
                         horizontal_spacing=0.08)
     for col, attr, scale in ((1, "params", 1e6), (2, "gmacs", 1.0)):
@@ -138,8 +168,11 @@ def make_efficiency_figure(models: list[ReferenceModel], ours: OurPoint, labels:
 
 
 def make_memory_figure(curve: list[MemoryPoint], measured: MeasuredMemory | None, current_depth: int,
-                       labels: dict[str, str]) -> go.Figure:
+                       batch_size: int, input_size: int, lang: str = "en") -> go.Figure:
     """Activation memory (MiB) against depth: the plan's naive and shared storage, plus measurements."""
+    labels = {key: t(f"why.mem_{key}", lang) for key in ("x", "y", "naive", "shared", "measured_naive",
+                                                           "measured_shared")}
+    labels["title"] = t("why.mem_title", lang, batch=batch_size, size=input_size)
     mib = 2.0**20
     depth = [p.depth for p in curve]
     fig = go.Figure()
@@ -161,29 +194,39 @@ def make_memory_figure(curve: list[MemoryPoint], measured: MeasuredMemory | None
     return fig
 
 
-def make_live_figure(runs: list, labels: dict, chance: float | None = None) -> go.Figure:
+def make_live_figure(runs: list, lang: str = "en", chance: float | None = None) -> go.Figure:
     """Live training curves: loss (left) and accuracy (right) against epochs, one colour per run.
 
-    ``runs``: (label, points) with ``live.LivePoint`` points. Train curves are smoothed running values per
-    step; val accuracy is measured at each epoch's end (markers). ``labels``: loss, acc, x, train, val, chance.
+    ``runs``: ``live.LiveRun`` objects (read while they train). Train curves are smoothed running values
+    per step; val accuracy is measured at each epoch's end (markers).
     """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["acc"]), horizontal_spacing=0.08)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("live.loss", lang), t("live.accuracy", lang)),
+                        horizontal_spacing=0.08)
     colours = ["#1f6f4a", "#b45309", "#2563eb", "#9333ea"]
-    for i, (name, points) in enumerate(runs):
-        c = colours[i % len(colours)]
+    train, val = t("live.train", lang), t("live.val", lang)
+    for i, run in enumerate(runs):
+        name, points, c = live_run_label(run, lang), list(run.points), colours[i % len(colours)]
         x = [p.epoch for p in points]
         fig.add_trace(go.Scatter(x=x, y=[p.train_loss for p in points], mode="lines", line=dict(color=c),
-                                 name=f"{name}: {labels['train']}", legendgroup=name), row=1, col=1)
+                                 name=f"{name}: {train}", legendgroup=name), row=1, col=1)
         fig.add_trace(go.Scatter(x=x, y=[p.train_acc for p in points], mode="lines", showlegend=False,
-                                 line=dict(color=c, dash="dot"), name=f"{name}: {labels['train']}",
-                                 legendgroup=name), row=1, col=2)
-        val = [p for p in points if p.val_acc is not None]
-        fig.add_trace(go.Scatter(x=[p.epoch for p in val], y=[p.val_acc for p in val], mode="lines+markers",
-                                 line=dict(color=c), marker=dict(size=8), name=f"{name}: {labels['val']}",
-                                 legendgroup=name), row=1, col=2)
+                                 line=dict(color=c, dash="dot"), name=f"{name}: {train}", legendgroup=name),
+                      row=1, col=2)
+        done = [p for p in points if p.val_acc is not None]
+        fig.add_trace(go.Scatter(x=[p.epoch for p in done], y=[p.val_acc for p in done], mode="lines+markers",
+                                 line=dict(color=c), marker=dict(size=8), name=f"{name}: {val}", legendgroup=name),
+                      row=1, col=2)
     if chance is not None:
-        fig.add_hline(y=chance, line_dash="dash", line_color="#888", annotation_text=labels["chance"], row=1, col=2)
-    fig.update_xaxes(title_text=labels["x"])
+        fig.add_hline(y=chance, line_dash="dash", line_color="#888", annotation_text=t("live.chance", lang),
+                      row=1, col=2)
+    fig.update_xaxes(title_text=t("live.epoch", lang))
     fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
     fig.update_layout(height=380, margin=dict(l=8, r=8, t=40, b=8), legend=dict(orientation="h", y=-0.25))
     return fig
+
+
+def live_run_label(run, lang: str = "en") -> str:
+    """A run named by what sets it apart: k, blocks, bottleneck, θ."""
+    c = run.config
+    return t("live.run_label", lang, k=c.growth_rate, blocks="-".join(map(str, c.block_config)), bn=c.bn_size,
+             theta=f"{c.compression:g}")

@@ -27,6 +27,6 @@ play = st.toggle(t("arch.animate", lang), key="arch_play", help=t("arch.animate_
 st.plotly_chart(growth_figure(config, lang, compare, play), width="stretch", key="arch_growth")
 st.caption(t("arch.growth_caption", lang))
 metrics_section(config, plan, compare, lang)
-table_section(config, plan, lang)
+table_section(config, lang)
 code_section(config, lang)
 build_section(config, *device_name(), lang)

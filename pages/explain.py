@@ -11,8 +11,9 @@ from densenet_viz.errors import user_message
 from densenet_viz.explain import COLORMAPS, card_threshold
 from densenet_viz.i18n import t
 from densenet_viz.model import cam_layer_names
+from densenet_viz.plots_explain import layer_label
 from densenet_viz.ui.cache import trained_model
-from densenet_viz.ui.explain_view import View, explain_gallery, layer_label, photo_inputs
+from densenet_viz.ui.explain_view import View, explain_gallery, photo_inputs
 from densenet_viz.ui.occlusion_view import occlusion_playground
 from densenet_viz.ui.state import current_lang, ensure_app_navigation
 from densenet_viz.weights import WeightsError, list_examples, list_models

@@ -1,9 +1,10 @@
 """All user-facing text. One catalogue per page or feature (``architecture.py``, ``explain.py``, ...), each
 entry holding its English and Chinese side by side; pages look strings up with ``t(key, lang)``.
 
-Conventions: keys start with their page's prefix (``arch.``, ``explain.``, ...); figures get their text
-from the page as arguments (titles, axis labels), never by looking strings up themselves. Tests check that
-every entry has both languages with the same ``{placeholders}`` and that every key is used somewhere.
+Conventions: keys start with their page's prefix (``arch.``, ``explain.``, ...); every figure function
+(``plots*.py``) takes ``lang`` and looks up its own titles, axis labels and hover text, so a page passes
+data and the language, never translated fragments. Tests check that every entry has both languages with
+the same ``{placeholders}`` and that every key is used somewhere.
 """
 
 from __future__ import annotations

@@ -57,6 +57,10 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "Residual (sums)",
         "残差（相加）",
     ),
+    "why.grad_hover_layer": (
+        "layer",
+        "层",
+    ),
     "why.grad_title": (
         "Gradient norm per layer at initialisation ({depth} layers, {width} maps each)",
         "初始化时每层的梯度范数（{depth} 层，每层 {width} 张特征图）",

@@ -31,6 +31,24 @@ def growth_figure(config: DenseNetConfig, lang: str, compare: DenseNetConfig | N
     return make_growth_figure(config, lang, compare, play=play)
 
 
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _layer_table(config: DenseNetConfig, lang: str):
+    """The per-layer table figure and its CSV (shared; never mutated)."""
+    plan = cached_plan(config)
+    shown = [{t(f"arch.col_{c}", lang): row[c] for c in LAYER_COLUMNS} for row in layer_table(plan)]
+    figure = make_table_figure(shown, height=360, column_widths=[4.2, 1.6] + [1] * (len(LAYER_COLUMNS) - 2))
+    return figure, layer_table_csv(plan)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _memory_figure(config: DenseNetConfig, compare: DenseNetConfig | None, batch: int, dtype: str, lang: str):
+    plans = [(t("arch.label_main", lang, k=config.growth_rate, theta=f"{config.compression:g}"), cached_plan(config))]
+    if compare is not None:
+        plans.append((t("arch.label_compare", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
+                      cached_plan(compare)))
+    return make_memory_figure(plans, batch, dtype, lang)
+
+
 def compare_controls(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
     """An optional second config (k and θ changed) to overlay; None when off."""
     with st.expander(t("arch.compare_header", lang), expanded=bool(st.session_state.get("arch_compare"))):
@@ -65,23 +83,18 @@ def metrics_section(config: DenseNetConfig, plan: Plan, compare: DenseNetConfig 
     dtype = c2.selectbox(t("arch.dtype", lang), list(DTYPE_BYTES), key="arch_dtype")
     main = plan_metrics(plan, batch, dtype)
     _metric_row(t("arch.this_config", lang, variant=config.variant, k=config.growth_rate), main, None, lang)
-    plans = [(t("arch.label_main", lang, k=config.growth_rate, theta=f"{config.compression:g}"), plan)]
     if compare is not None:
-        other = cached_plan(compare)
         _metric_row(t("arch.compare_config", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
-                    plan_metrics(other, batch, dtype), main, lang)
-        plans.append((t("arch.label_compare", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"), other))
-    st.plotly_chart(make_memory_figure(plans, batch, dtype, lang), width="stretch", key="arch_memory")
+                    plan_metrics(cached_plan(compare), batch, dtype), main, lang)
+    st.plotly_chart(_memory_figure(config, compare, batch, dtype, lang), width="stretch", key="arch_memory")
     st.caption(t("arch.memory_caption", lang))
 
 
-def table_section(config: DenseNetConfig, plan: Plan, lang: str) -> None:
+def table_section(config: DenseNetConfig, lang: str) -> None:
     st.subheader(t("arch.table_header", lang))
-    table = layer_table(plan)
-    shown = [{t(f"arch.col_{c}", lang): row[c] for c in LAYER_COLUMNS} for row in table]
-    st.plotly_chart(make_table_figure(shown, height=360, column_widths=[4.2, 1.6] + [1] * (len(LAYER_COLUMNS) - 2)),
-                    width="stretch", key="arch_table")
-    st.download_button(t("arch.download_csv", lang), layer_table_csv(plan),
+    figure, csv = _layer_table(config, lang)
+    st.plotly_chart(figure, width="stretch", key="arch_table")
+    st.download_button(t("arch.download_csv", lang), csv,
                        file_name=f"densenet_k{config.growth_rate}_{'-'.join(map(str, config.block_config))}.csv",
                        mime="text/csv", key="arch_csv", on_click="ignore")
 

@@ -16,7 +16,6 @@ import streamlit as st
 from ..data import UPLOAD_TYPES, load_image, safe_name
 from ..errors import user_message
 from ..explain import (
-    DeletionCurve,
     PhotoExplanation,
     attributions,
     block_end_layers,
@@ -49,17 +48,6 @@ class Photo:
     name: str  # safe to show
     data: bytes
     key: str  # digest(data)
-
-
-def layer_label(name: str, lang: str) -> str:
-    """A readable name for a CAM layer, e.g. 'Block 2 output · features.denseblock2'."""
-    if name.startswith("features.denseblock"):
-        text = t("explain.layer_block", lang, b=name.removeprefix("features.denseblock"))
-    elif name.startswith("features.transition"):
-        text = t("explain.layer_transition", lang, b=name.removeprefix("features.transition"))
-    else:
-        text = t(f"explain.layer_{name.split('.')[-1]}", lang)
-    return f"{text} · {name}"
 
 
 # ------------------------------------------------------------------------------------------- inputs
@@ -139,16 +127,13 @@ def _npy(key: str, target: int, layer: str, _photo: PhotoExplanation) -> bytes:
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _top5_figure(key: str, target: int, lang: str, highlight: str, _photo: PhotoExplanation):
-    return make_top5_figure(_photo.top5, t("explain.top5", lang), t("explain.probability", lang),
-                            highlight=highlight, threshold=_photo.threshold)
+    return make_top5_figure(_photo.top5, lang, highlight=highlight, threshold=_photo.threshold)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _strip_figure(key: str, target: int, lang: str, cmap: str, _photo: PhotoExplanation):
-    exp = _photo.explanation
-    ends = block_end_layers(list(exp.raw))
-    titles = [f"{layer_label(n, lang).split(' · ')[0]} ({exp.raw[n].shape[0]}×{exp.raw[n].shape[1]})" for n in ends]
-    return make_cam_strip_figure({n: exp.raw[n] for n in ends}, titles, cmap)
+    raw = _photo.explanation.raw
+    return make_cam_strip_figure({n: raw[n] for n in block_end_layers(list(raw))}, lang, cmap)
 
 
 @dataclass(frozen=True)
@@ -212,11 +197,7 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
         cam = exp.upsampled[view.layer]
         curve, rand = wait_for(worker.submit(_deletion_job, res.x, cam, exp.target,
                                              key=("deletion", photo.key, exp.target, view.layer)), lang)
-        curves: dict[str, DeletionCurve] = {t("explain.method_gradcam", lang): curve,
-                                            t("explain.deletion_random", lang): rand}
-        st.plotly_chart(make_deletion_figure(curves, t("explain.deletion_title", lang, cls=cls),
-                                             t("explain.deletion_x", lang), t("explain.deletion_y", lang)),
-                        width="stretch", key=f"ex_del_{i}")
+        st.plotly_chart(make_deletion_figure(curve, rand, cls, lang), width="stretch", key=f"ex_del_{i}")
         verdict = "explain.deletion_good" if curve.auc < rand.auc else "explain.deletion_bad"
         st.caption(t(verdict, lang, auc=f"{curve.auc:.3f}", rand=f"{rand.auc:.3f}"))
 

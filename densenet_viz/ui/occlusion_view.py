@@ -46,7 +46,7 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
     centre = st.session_state.get(state_key)
     square = Square(*centre, size) if centre else None
     picture = np.asarray(res.crop.resize((side, side)))
-    event = st.plotly_chart(make_occlusion_figure(picture, square, GRID_STEP, t("occ.click", lang)),
+    event = st.plotly_chart(make_occlusion_figure(picture, square, GRID_STEP, lang),
                             key=f"occ_pick_{key}", on_select="rerun", selection_mode=("points",))
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points:
@@ -61,9 +61,7 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
         cls = card.class_names[result.target]
         left, right = st.columns(2)
         left.plotly_chart(make_probability_change_figure(card.class_names, res.explanation.probs,
-                                                         result.explanation.probs, t("occ.before", lang),
-                                                         t("occ.after", lang), t("explain.probability", lang)),
-                          key=f"occ_probs_{key}")
+                                                         result.explanation.probs, lang), key=f"occ_probs_{key}")
         covered_cam = overlay(picture, result.explanation.cams[layer], 0.5, cmap)
         right.image(covered_cam, caption=t("occ.cam", lang, cls=cls), width="stretch")
         st.metric(t("occ.drop", lang, cls=cls), f"{result.after:.1%}", f"{-result.drop:+.1%}")

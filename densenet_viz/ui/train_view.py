@@ -14,7 +14,7 @@ from ..i18n import t
 from ..live import LiveData, LiveRun, live_config, load_live_data
 from ..plan import format_count
 from ..plots import make_table_figure
-from ..plots_teaching import make_live_figure
+from ..plots_teaching import live_run_label, make_live_figure
 from .serving import job_executor
 
 MAX_RUNS = 32  # finished runs kept for others to look at
@@ -65,24 +65,15 @@ def start_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs:
     return runs
 
 
-def _label(run: LiveRun, lang: str) -> str:
-    c = run.config
-    return t("live.run_label", lang, k=c.growth_rate, blocks="-".join(map(str, c.block_config)), bn=c.bn_size,
-             theta=f"{c.compression:g}")
-
-
 def _draw(runs: list[LiveRun], lang: str) -> None:
     for run in runs:
         done = run.points[-1].epoch / run.epochs if run.points else 0.0
-        text = t(f"live.state_{run.state}", lang, label=_label(run, lang), waiting=job_executor().waiting())
+        text = t(f"live.state_{run.state}", lang, label=live_run_label(run, lang), waiting=job_executor().waiting())
         st.progress(min(1.0, done), text=text)
         if run.error:
             st.error(run.error)
-    labels = {"loss": t("live.loss", lang), "acc": t("live.accuracy", lang), "x": t("live.epoch", lang),
-              "train": t("live.train", lang), "val": t("live.val", lang), "chance": t("live.chance", lang)}
-    st.plotly_chart(make_live_figure([(_label(r, lang), r.points) for r in runs], labels,
-                                     chance=1 / len(runs[0].data.classes)), key="live_curves")
-    rows = [{t("live.col_config", lang): _label(r, lang), t("live.col_params", lang): format_count(r.params),
+    st.plotly_chart(make_live_figure(runs, lang, chance=1 / len(runs[0].data.classes)), key="live_curves")
+    rows = [{t("live.col_config", lang): live_run_label(r, lang), t("live.col_params", lang): format_count(r.params),
              t("live.col_epoch_time", lang): f"{r.seconds_per_epoch:.1f} s" if r.seconds_per_epoch else "—",
              t("live.col_val", lang): f"{r.val_accuracy:.1%}" if r.val_accuracy is not None else "—",
              t("live.col_state", lang): t(f"live.short_{r.state}", lang)} for r in runs]

@@ -15,8 +15,9 @@ from ..plots_teaching import (
     make_feature_grid_figure,
     make_stage_overview_figure,
     make_top_entries_figure,
+    stage_label,
 )
-from ..walkthrough import WalkStage, Walkthrough, walk_through
+from ..walkthrough import Walkthrough, walk_through
 from ..weights import ModelCard
 from .explain_view import Photo
 from .serving import inference_worker, wait_for
@@ -30,14 +31,6 @@ def _walk_job(model, card, data: bytes) -> Walkthrough:
 def walkthrough_on_worker(weights: Path, photo: Photo, lang: str) -> Walkthrough:
     """The photo's walkthrough, computed once on the inference worker for every session that asks."""
     return wait_for(inference_worker(weights).submit(_walk_job, photo.data, key=("walk", photo.key)), lang)
-
-
-def stage_label(stage: WalkStage, lang: str) -> str:
-    named = {"stem": ("common.stem", {}), "block": ("common.block", {"b": stage.index}),
-             "transition": ("common.transition", {"b": stage.index}), "norm": ("common.norm5", {}),
-             "classifier": ("common.classifier", {})}
-    key, values = named.get(stage.kind, (f"walk.stage_{stage.kind}", {}))
-    return t(key, lang, **values)
 
 
 def stage_stepper(walk: Walkthrough, lang: str) -> int:
@@ -61,9 +54,7 @@ def stage_stepper(walk: Walkthrough, lang: str) -> int:
 
 def show_overview(walk: Walkthrough, current: int, name: str, lang: str) -> None:
     st.image(walk.image, caption=t("walk.crop", lang, name=name, size=walk.input_size), width="stretch")
-    labels = [stage_label(s, lang) for s in walk.stages]
-    st.plotly_chart(make_stage_overview_figure(walk.stages, labels, current, t("walk.overview_y", lang)),
-                    width="stretch", key="walk_overview")
+    st.plotly_chart(make_stage_overview_figure(walk.stages, current, lang), width="stretch", key="walk_overview")
 
 
 def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> None:
@@ -79,33 +70,21 @@ def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> N
         st.warning(t("walk.plan_mismatch", lang, plan="×".join(str(d) for d in stage.plan_shape)))
     st.markdown(t(f"walk.say_{stage.kind}", lang, **stage.say))
     if stage.active is not None:
-        if stage.kind == "block":
-            labels = [t("walk.map_label_origin", lang, c=c, origin=(t("walk.origin_input", lang) if o == 0
-                                                                      else t("walk.origin_layer", lang, i=o)))
-                      for c, o in zip(stage.active.channels, stage.active.origins, strict=True)]
-        else:
-            labels = [t("walk.map_label", lang, c=c) for c in stage.active.channels]
-        st.plotly_chart(make_feature_grid_figure(stage.active, labels, t("walk.active_title", lang)),
-                        width="stretch", key="walk_active")
+        st.plotly_chart(make_feature_grid_figure(stage.active, lang), width="stretch", key="walk_active")
     if stage.newest is not None:
-        labels = [t("walk.map_label", lang, c=c) for c in stage.newest.channels]
-        st.plotly_chart(make_feature_grid_figure(stage.newest, labels, t("walk.newest_title", lang, **stage.say)),
-                        width="stretch", key="walk_newest")
+        st.plotly_chart(make_feature_grid_figure(stage.newest, lang, newest=stage.say), width="stretch",
+                        key="walk_newest")
     if stage.active is not None:
         st.caption(t("walk.grid_note", lang))
-    pooled_title = t("walk.pooled_title", lang, c=walk.pooled.size)
     if stage.kind == "pool":
-        st.plotly_chart(make_top_entries_figure(stage.vector, 20, pooled_title, t("walk.channel", lang),
-                                                t("walk.mean_value", lang)), width="stretch", key="walk_pooled")
+        st.plotly_chart(make_top_entries_figure(stage.vector, 20, lang), width="stretch", key="walk_pooled")
     elif stage.kind == "classifier":
-        st.plotly_chart(make_class_bar_figure(stage.vector, walk.class_names, t("walk.logits_title", lang),
-                                              t("walk.logit", lang)), width="stretch", key="walk_logits")
+        st.plotly_chart(make_class_bar_figure(stage.vector, walk.class_names, lang), width="stretch",
+                        key="walk_logits")
     elif stage.kind == "softmax":
-        st.plotly_chart(make_class_bar_figure(walk.probabilities, walk.class_names, t("walk.probs_title", lang),
-                                              t("walk.probability", lang), percent=True),
+        st.plotly_chart(make_class_bar_figure(walk.probabilities, walk.class_names, lang, percent=True),
                         width="stretch", key="walk_probs")
-        st.plotly_chart(make_top_entries_figure(walk.pooled, 20, pooled_title, t("walk.channel", lang),
-                                                t("walk.mean_value", lang)), width="stretch", key="walk_pooled_final")
+        st.plotly_chart(make_top_entries_figure(walk.pooled, 20, lang), width="stretch", key="walk_pooled_final")
         st.caption(t("walk.single_pass" if stage.say.get("flip") else "walk.single_pass_no_flip", lang))
         top = float(walk.probabilities.max())
         if top < card_threshold(card):

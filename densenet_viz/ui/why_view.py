@@ -35,10 +35,7 @@ def gradient_section(lang: str, device: str, device_text: str) -> None:
     kind = st.radio(t("why.grad_kind", lang), ["outputs", "weights"], key="why_grad_kind", horizontal=True,
                     format_func=lambda k: t(f"why.grad_kind_{k}", lang))
     series = flow.series(kind)
-    st.plotly_chart(make_gradient_flow_figure(flow, names, t("why.grad_title", lang, depth=flow.depth,
-                                                                width=flow.width),
-                                              t("why.grad_x", lang), t(f"why.grad_y_{kind}", lang), kind),
-                    width="stretch", key="why_grad_chart")
+    st.plotly_chart(make_gradient_flow_figure(flow, lang, kind), width="stretch", key="why_grad_chart")
     for col, arch in zip(st.columns(len(ARCHS)), ARCHS, strict=True):
         g = series[arch]
         col.metric(t("why.grad_first", lang, arch=names[arch]), f"{g[0]:.2e}",
@@ -55,13 +52,7 @@ def efficiency_section(lang: str, config: DenseNetConfig) -> None:
     st.markdown(t("why.eff_intro", lang))
     models = reference_models_result(lang)
     ours = our_point(config)
-    labels = {
-        "params_title": t("why.eff_params_title", lang), "macs_title": t("why.eff_macs_title", lang),
-        "params_axis": t("why.eff_params_axis", lang), "macs_axis": t("why.eff_macs_axis", lang),
-        "top1_axis": t("why.eff_top1_axis", lang), "ours": t("why.eff_ours", lang, title=ours.preset_title or ""),
-        "ours_unknown": t("why.eff_ours_unknown", lang),
-    }
-    st.plotly_chart(make_efficiency_figure(models, ours, labels), width="stretch", key="why_eff_chart")
+    st.plotly_chart(make_efficiency_figure(models, ours, lang), width="stretch", key="why_eff_chart")
     values = dict(params=format_count(ours.params), gmacs=f"{ours.gmacs:.3g}")
     if ours.top1 is None:
         st.caption(t("why.eff_ours_caption_unknown", lang, size=ours.input_size, **values))
@@ -112,11 +103,8 @@ def memory_section(lang: str, config: DenseNetConfig, device: str, device_text: 
         except UserError as exc:  # e.g. refused by the memory guard, with its estimate
             st.error(user_message(exc, lang))
     current_depth = cached_plan(mem_config).depth
-    labels = {"title": t("why.mem_title", lang, batch=batch, size=mem_config.input_size),
-              "x": t("why.mem_x", lang), "y": t("why.mem_y", lang), "naive": t("why.mem_naive", lang),
-              "shared": t("why.mem_shared", lang), "measured_naive": t("why.mem_measured_naive", lang),
-              "measured_shared": t("why.mem_measured_shared", lang)}
-    st.plotly_chart(make_memory_figure(curve, measured, current_depth, labels), width="stretch", key="why_mem_chart")
+    st.plotly_chart(make_memory_figure(curve, measured, current_depth, batch, mem_config.input_size, lang),
+                    width="stretch", key="why_mem_chart")
     here = next(p for p in curve if p.depth == current_depth)
     m1, m2, m3 = st.columns(3)
     m1.metric(t("why.mem_plan_naive", lang), format_bytes(here.naive_bytes))

@@ -12,6 +12,7 @@ from PIL import Image
 
 from densenet_viz.config import DenseNetConfig
 from densenet_viz.data import Preprocessing, center_crop, load_image, to_tensor
+from densenet_viz.i18n import EN, ZH
 from densenet_viz.model import build_densenet
 from densenet_viz.plan import plan_network
 from densenet_viz.plots_teaching import (
@@ -177,25 +178,33 @@ def test_top_entries_and_figures():
     assert top_entries(v, 10)[0].size == 5
 
     maps = FeatureMaps((7, 2, 9), np.stack([np.arange(16.0).reshape(4, 4), np.ones((4, 4)), -np.eye(4)]))
-    fig = make_feature_grid_figure(maps, ["ch 7", "ch 2", "ch 9"], "title", cols=2)
+    fig = make_feature_grid_figure(maps, "en", cols=2)
     heat = [tr for tr in fig.data if tr.type == "heatmap"]
     assert len(heat) == 3
     for tr in heat:
         z = np.asarray(tr.z, dtype=float)
         assert z.shape == (4, 4) and z.min() >= 0.0 and z.max() <= 1.0
-    assert [a.text for a in fig.layout.annotations] == ["ch 7", "ch 2", "ch 9"]
+    assert [a.text for a in fig.layout.annotations] == [EN["walk.map_label"].format(c=c) for c in (7, 2, 9)]
+    assert fig.layout.title.text == EN["walk.active_title"]
+    origins = FeatureMaps((7, 30), maps.maps[:2], origins=(0, 2))
+    zh = make_feature_grid_figure(origins, "zh", newest={"b": 1, "n": 6, "k": 32, "cin": 64, "cout": 256, "hw": 56,
+                                                          "first": 224, "last": 255})
+    assert zh.layout.title.text == ZH["walk.newest_title"].format(b=1, n=6, k=32, cin=64, cout=256, hw=56, first=224,
+                                                                  last=255)
 
-    bars = make_top_entries_figure(v, 2, "t", "x", "y")
+    bars = make_top_entries_figure(v, 2, "en")
     assert list(bars.data[0].x) == ["#1", "#3"] and list(bars.data[0].y) == [3.0, 2.0]
-    probs = make_class_bar_figure(np.array([0.2, 0.7, 0.1]), ("a", "b", "c"), "p", "%", percent=True)
+    assert bars.layout.title.text == EN["walk.pooled_title"].format(c=5)
+    probs = make_class_bar_figure(np.array([0.2, 0.7, 0.1]), ("a", "b", "c"), "zh", percent=True)
+    assert probs.layout.title.text == ZH["walk.probs_title"]
     assert list(probs.data[0].y) == pytest.approx([20.0, 70.0, 10.0])
     assert probs.data[0].marker.color[1] != probs.data[0].marker.color[0]  # the winner is highlighted
 
 
 def test_stage_overview_highlights_the_current_stage():
     _, _, walk = run(tiny())
-    labels = [f"s{i}" for i in range(len(walk.stages))]
-    fig = make_stage_overview_figure(walk.stages, labels, 3, "channels")
+    fig = make_stage_overview_figure(walk.stages, 3, "en")
+    assert list(fig.data[0].x)[:2] == [EN["common.stem"], EN["common.block"].format(b=1)]
     assert list(fig.data[0].y) == [s.shape[1] for s in walk.stages]
     colours = list(fig.data[0].marker.color)
     assert colours.count(colours[3]) == 1

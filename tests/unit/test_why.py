@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from densenet_viz.config import PRESET_INFO, PRESETS, DenseNetConfig
+from densenet_viz.i18n import EN, ZH
 from densenet_viz.memory import measure_memory, memory_curve, saved_tensor_bytes, scaled_config
 from densenet_viz.model import build_densenet
 from densenet_viz.plan import plan_network
@@ -120,27 +121,28 @@ def test_our_point_moves_with_the_config():
 
 def test_efficiency_figure_shows_ours_as_star_or_line():
     models = reference_models(("densenet121", "resnet18", "vgg16"))
-    labels = dict(params_title="a", macs_title="b", params_axis="p", macs_axis="m", top1_axis="t",
-                  ours="ours", ours_unknown="unknown")
-    fig = make_efficiency_figure(models, our_point(PRESETS["densenet121"]), labels)
-    stars = [tr for tr in fig.data if tr.name == "ours"]
+    ours = our_point(PRESETS["densenet121"])
+    fig = make_efficiency_figure(models, ours, "en")
+    label = EN["why.eff_ours"].format(title=ours.preset_title)
+    stars = [tr for tr in fig.data if tr.name == label]
     assert len(stars) == 2 and stars[0].x[0] == pytest.approx(7.978856) and stars[0].y[0] == pytest.approx(74.434)
     assert stars[1].x[0] == pytest.approx(plan_network(PRESETS["densenet121"]).macs / 1e9)
     assert fig.layout.xaxis.type == "log" and fig.layout.xaxis2.type == "log"
     custom = our_point(PRESETS["densenet121"].replace(growth_rate=12))
-    fig2 = make_efficiency_figure(models, custom, labels)
-    assert not [tr for tr in fig2.data if tr.name == "ours"]
+    fig2 = make_efficiency_figure(models, custom, "zh")
+    assert not [tr for tr in fig2.data if tr.name == label]
+    assert [tr for tr in fig2.data if tr.name == ZH["why.eff_ours_unknown"]]
     assert len(fig2.layout.shapes) == 2 and fig2.layout.shapes[0].x0 == pytest.approx(custom.params / 1e6)
 
 
 def test_gradient_flow_figure(deep_flow):
-    names = {a: a.upper() for a in ARCHS}
-    fig = make_gradient_flow_figure(deep_flow, names, "t", "x", "y")
-    assert [tr.name for tr in fig.data] == ["DENSE", "PLAIN", "RESIDUAL"]
+    fig = make_gradient_flow_figure(deep_flow, "en")
+    assert [tr.name for tr in fig.data] == [EN[f"why.arch_{a}"] for a in ARCHS]
+    assert ZH["why.grad_hover_layer"] in make_gradient_flow_figure(deep_flow, "zh").data[0].hovertemplate
     assert all(len(tr.y) == 40 and list(tr.x) == list(range(1, 41)) for tr in fig.data)
     assert list(fig.data[1].y) == pytest.approx(list(deep_flow.output_norms["plain"]))  # outputs by default
     assert fig.layout.yaxis.type == "log"
-    weights = make_gradient_flow_figure(deep_flow, names, "t", "x", "y", kind="weights")
+    weights = make_gradient_flow_figure(deep_flow, "en", kind="weights")
     assert list(weights.data[0].y) == pytest.approx(list(deep_flow.norms["dense"]))
 
 
@@ -184,10 +186,10 @@ def test_measure_memory_respects_the_budget():
     assert len(cheap.points) == 1 and cheap.skipped == 2  # always at least the shallowest point
 
     curve = memory_curve(config, 1, scales=(0.5, 1.0, 2.0))
-    labels = dict(title="t", x="x", y="y", naive="n", shared="s", measured_naive="mn", measured_shared="ms")
-    fig = make_memory_figure(curve, full, plan_network(config).depth, labels)
-    assert [tr.name for tr in fig.data] == ["n", "s", "mn", "ms"]
+    fig = make_memory_figure(curve, full, plan_network(config).depth, 1, config.input_size, "en")
+    assert [tr.name for tr in fig.data] == [EN[f"why.mem_{k}"] for k in ("naive", "shared", "measured_naive",
+                                                                         "measured_shared")]
     assert list(fig.data[2].y) == pytest.approx([p.naive_bytes / 2**20 for p in full.points])
-    assert len(make_memory_figure(curve, None, 10, labels).data) == 2
+    assert len(make_memory_figure(curve, None, 10, 1, 32, "en").data) == 2
 
 
