@@ -42,7 +42,7 @@ def run(tmp_path_factory):
     card = {"class_names": list(CLASSES), "training": {"notes": []},
             "preprocessing": {"input_size": 32, "resize_size": 37, "mean": [0.5] * 3, "std": [0.5] * 3,
                               "test_time_flip": True}}
-    weights = save_model(model, root / "run.safetensors", card, dtype=torch.float32)
+    weights = save_model(model, root / "run.safetensors", card)  # fp16, as train() writes it
     out = root / "shipped.safetensors"
     logs = []
     final = finalize(weights, root / "flowers", root / "other", out, sizes=(32, 48), log=logs.append,
