@@ -47,7 +47,7 @@ def photo_tensor(card, size: int, device: torch.device) -> torch.Tensor:
     from densenet_viz.data import Preprocessing, preprocess
 
     img = Image.open(io.BytesIO(make_photo(3, (640, 480)))).convert("RGB")
-    prep = Preprocessing(size, round(size / 0.875), card.preprocessing.mean, card.preprocessing.std)
+    prep = Preprocessing.for_input_size(size, card.preprocessing.mean, card.preprocessing.std)
     return preprocess(img, prep).unsqueeze(0).to(device)  # (1, 3, size, size)
 
 

@@ -20,6 +20,20 @@ from .serving import inference_worker, wait_for
 GRID_STEP = 8  # clickable points every 8 input pixels
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _picture(key: str, side: int, _res: PhotoExplanation) -> np.ndarray:
+    """The photo at model-input size, (S, S, 3) uint8 (shared, read-only)."""
+    picture = np.asarray(_res.crop.resize((side, side)))
+    picture.setflags(write=False)
+    return picture
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _picker(key: str, square: Square | None, lang: str, _picture: np.ndarray):
+    """The clickable photo with the square drawn (shared figure: never mutate it)."""
+    return make_occlusion_figure(_picture, square, GRID_STEP, lang)
+
+
 def _occlusion_job(model, card, x, square: Square, before: np.ndarray) -> OcclusionResult:
     return occluded_explanation(model, card, x, square, before)
 
@@ -45,13 +59,16 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
     sweep = c4.toggle(t("occ.sweep", lang), key="occ_sweep")
     centre = st.session_state.get(state_key)
     square = Square(*centre, size) if centre else None
-    picture = np.asarray(res.crop.resize((side, side)))
-    event = st.plotly_chart(make_occlusion_figure(picture, square, GRID_STEP, lang),
+    picture = _picture(key, side, res)
+    event = st.plotly_chart(_picker(key, square, lang, picture),
                             key=f"occ_pick_{key}", on_select="rerun", selection_mode=("points",))
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points:
         clicked = (int(points[0]["x"]), int(points[0]["y"]))
-        if clicked != centre:
+        # A click is used once: a figure that comes back (e.g. after "Remove the square") may still carry
+        # the selection it had, which must not put the square back.
+        if clicked != st.session_state.get(f"occ_used_{key}"):
+            st.session_state[f"occ_used_{key}"] = clicked
             st.session_state[state_key] = clicked
             square = Square(*clicked, size)
     worker = inference_worker(weights)

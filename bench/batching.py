@@ -1,0 +1,85 @@
+"""What batching buys: explaining N photos (top-5 with flip + every block's Grad-CAM) one by one against
+in batches, with the shipped model; then through the inference worker with N concurrent requests (as a
+class would send them). Prints photos per second and ms per photo for each.
+
+    PYTHONPATH=. .venv/bin/python -m bench.batching [--photos 16] [--batch 1,4,8,16] [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import threading
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from bench.harness import make_photo  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    from densenet_viz.explain import explain_photos
+    from densenet_viz.model import default_device, describe_device
+    from densenet_viz.serving import InferenceWorker
+    from densenet_viz.weights import SHIPPED_MODEL, load_model
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--photos", type=int, default=16)
+    p.add_argument("--batch", default="1,4,8,16")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=3)
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    device = default_device()
+    model, card = load_model(SHIPPED_MODEL, device=device)
+    images = [Image.open(io.BytesIO(make_photo(100 + i, (640, 480)))).convert("RGB") for i in range(a.photos)]
+    explain_photos(model, card, images[:2])  # warm-up
+    print(f"{describe_device(device)}, torch {torch.__version__}, {a.threads} threads, input "
+          f"{card.preprocessing.input_size} px, {a.photos} photos, best of {a.repeats}")
+    print(f"{'how':<28}{'photos/s':>10}{'ms/photo':>10}{'× one by one':>14}")
+    base = None
+    for b in (int(v) for v in a.batch.split(",")):
+        best = float("inf")
+        for _ in range(a.repeats):
+            t0 = time.perf_counter()
+            for i in range(0, a.photos, b):
+                explain_photos(model, card, images[i:i + b])
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            best = min(best, time.perf_counter() - t0)
+        rate = a.photos / best
+        base = base or rate
+        print(f"{f'batches of {b}':<28}{rate:>10.2f}{1000 / rate:>10.1f}{rate / base:>14.2f}")
+    best, sizes = float("inf"), []
+    for r in range(a.repeats):
+        worker = InferenceWorker(model, card, max_batch=8, max_wait_s=0.02, cache_size=0)
+        t0 = time.perf_counter()
+        tickets: list = [None] * a.photos
+
+        def ask(i: int, worker=worker, tickets=tickets, r=r) -> None:
+            tickets[i] = worker.explain(f"photo-{r}-{i}", lambda: images[i])
+
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(a.photos)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        for tk in tickets:
+            tk.future.result(600)
+        best = min(best, time.perf_counter() - t0)
+        sizes = list(worker.batches)
+        worker.close()
+    rate = a.photos / best
+    print(f"{'worker, concurrent requests':<28}{rate:>10.2f}{1000 / rate:>10.1f}{rate / base:>14.2f}"
+          f"   (batches run: {sizes})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
