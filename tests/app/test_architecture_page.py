@@ -1,7 +1,6 @@
 """Architecture page: the growth chart follows the sidebar's k, metrics, code, build on the device."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,7 +10,6 @@ from densenet_viz.plan import plan_network
 
 from testkit import open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/architecture.py"
 
 

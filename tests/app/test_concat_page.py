@@ -1,7 +1,6 @@
 """Concatenation graph page: all connections of a block, highlighting, composition, feature reuse."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,7 +11,6 @@ from densenet_viz.weights import SHIPPED_MODEL
 
 from testkit import open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/concat.py"
 
 

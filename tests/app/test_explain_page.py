@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from testkit import APP
+
 pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
 CLASSES = set(load_card(SHIPPED_MODEL).class_names) if SHIPPED_MODEL.is_file() else set()
 

@@ -1,7 +1,6 @@
 """The shared sidebar: URL round trip, tampered links, invalid edits, language, reset, parity badge."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,7 +11,6 @@ from densenet_viz.urlstate import config_to_query
 
 from testkit import open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ARCH = "pages/architecture.py"
 
 

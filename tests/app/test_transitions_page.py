@@ -1,7 +1,6 @@
 """Transitions page: the whole-network chart and each transition's before/after follow θ and k."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,7 +10,6 @@ from densenet_viz.plan import plan_network
 
 from testkit import open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/transitions.py"
 
 

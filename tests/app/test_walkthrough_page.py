@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,9 +10,8 @@ from densenet_viz.i18n import EN, ZH
 from densenet_viz.walkthrough import stage_plan_shapes
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
-from testkit import charts, decode
+from testkit import APP, charts, decode
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
 
 

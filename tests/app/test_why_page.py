@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,13 +9,7 @@ from densenet_viz.config import PRESETS
 from densenet_viz.i18n import EN, ZH
 from densenet_viz.plan import format_bytes, plan_network
 
-from testkit import charts, decode
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-
-
+from testkit import APP, charts, decode
 
 
 @pytest.fixture
