@@ -12,16 +12,20 @@ from .cache import cached_plan, device_name
 from .state import current_config, current_lang
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _picture(init: int, k: int, lang: str):
+    """A 4-layer block with the current k and stem width, the last layer's inputs in red (shared figure)."""
+    return make_block_graph_figure(dense_block_graph(init, k, 4), lang, selected=4, height=220, compact=True)
+
+
 def render_home() -> None:
     lang = current_lang()
     config = current_config()
     st.title(t("home.title", lang))
     st.markdown(t("home.intro", lang))
     plan = cached_plan(config)
-    # The picture: a 4-layer block with the current k and stem width; the last layer's inputs in red.
-    picture = dense_block_graph(config.num_init_features, config.growth_rate, 4)
-    st.plotly_chart(make_block_graph_figure(picture, lang, selected=4, height=220, compact=True),
-                    width="stretch", key="home_picture")
+    st.plotly_chart(_picture(config.num_init_features, config.growth_rate, lang), width="stretch",
+                    key="home_picture")
     st.caption(t("home.picture", lang))
     st.info(t("home.current", lang, variant=config.variant, k=config.growth_rate,
               blocks=list(config.block_config), params=format_count(plan.params), depth=plan.depth))
