@@ -130,6 +130,10 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "正在解释第 {i} 张，共 {n} 张……",
     ),
     "explain.progress_done": (
+        "Explained {n} photo(s).",
+        "已解释 {n} 张照片。",
+    ),
+    "explain.progress_done_refused": (
         "Explained {n} photo(s); {refused} could not be used.",
         "已解释 {n} 张照片；{refused} 张无法使用。",
     ),
@@ -262,8 +266,12 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "移除方块",
     ),
     "occ.sweep": (
-        "Sweep the square over the photo",
-        "让方块扫过整张照片",
+        "Sweep the whole photo",
+        "扫过整张照片",
+    ),
+    "occ.hint": (
+        "Click the photo (or press “Hide the centre”): the model's answer for the covered photo appears here.",
+        "点击照片（或按“遮住中心”）：被遮住后的照片的模型回答会显示在这里。",
     ),
     "occ.click": (
         "Click to place the square",

@@ -220,5 +220,6 @@ def explain_gallery(photos: list[Photo], card: ModelCard, view: View, weights: P
             continue
         show_explanation(i, photo, res, card, view, weights, lang)
         results.append((photo, res))
-    progress.progress(1.0, text=t("explain.progress_done", lang, n=len(photos) - refused, refused=refused))
+    done = "explain.progress_done_refused" if refused else "explain.progress_done"
+    progress.progress(1.0, text=t(done, lang, n=len(photos) - refused, refused=refused))
     return results

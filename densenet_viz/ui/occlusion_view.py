@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from ..explain import PhotoExplanation, overlay
+from ..explain import PhotoExplanation, overlay, png_bytes
 from ..i18n import t
 from ..occlusion import OcclusionResult, Square, occluded_explanation, sensitivity_map
 from ..plots_explain import make_occlusion_figure, make_probability_change_figure
@@ -32,6 +32,12 @@ def _picture(key: str, side: int, _res: PhotoExplanation) -> np.ndarray:
 def _picker(key: str, square: Square | None, lang: str, _picture: np.ndarray):
     """The clickable photo with the square drawn (shared figure: never mutate it)."""
     return make_occlusion_figure(_picture, square, GRID_STEP, lang)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _covered_png(key: str, square: Square, layer: str, cmap: str, _result: OcclusionResult,
+                 _picture: np.ndarray) -> bytes:
+    return png_bytes(overlay(_picture, _result.explanation.cams[layer], 0.5, cmap))
 
 
 def _occlusion_job(model, card, x, square: Square, before: np.ndarray) -> OcclusionResult:
@@ -57,11 +63,8 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
     if c3.button(t("occ.clear", lang), key="occ_clear"):
         st.session_state.pop(state_key, None)
     sweep = c4.toggle(t("occ.sweep", lang), key="occ_sweep")
-    centre = st.session_state.get(state_key)
-    square = Square(*centre, size) if centre else None
-    picture = _picture(key, side, res)
-    event = st.plotly_chart(_picker(key, square, lang, picture),
-                            key=f"occ_pick_{key}", on_select="rerun", selection_mode=("points",))
+    # The click arrives as the picker's selection: read it before drawing, so the square shows at once.
+    event = st.session_state.get(f"occ_pick_{key}")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points:
         clicked = (int(points[0]["x"]), int(points[0]["y"]))
@@ -70,18 +73,24 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
         if clicked != st.session_state.get(f"occ_used_{key}"):
             st.session_state[f"occ_used_{key}"] = clicked
             st.session_state[state_key] = clicked
-            square = Square(*clicked, size)
+    centre = st.session_state.get(state_key)
+    square = Square(*centre, size) if centre else None
+    picture = _picture(key, side, res)
+    c_pick, c_cam = st.columns(2)
+    c_pick.plotly_chart(_picker(key, square, lang, picture), key=f"occ_pick_{key}", on_select="rerun",
+                        selection_mode=("points",))
     worker = inference_worker(weights)
     if square is not None:
         result: OcclusionResult = wait_for(worker.submit(_occlusion_job, res.x, square, res.explanation.probs,
                                                          key=("occlusion", key, square)), lang)
         cls = card.class_names[result.target]
-        left, right = st.columns(2)
-        left.plotly_chart(make_probability_change_figure(card.class_names, res.explanation.probs,
-                                                         result.explanation.probs, lang), key=f"occ_probs_{key}")
-        covered_cam = overlay(picture, result.explanation.cams[layer], 0.5, cmap)
-        right.image(covered_cam, caption=t("occ.cam", lang, cls=cls), width="stretch")
-        st.metric(t("occ.drop", lang, cls=cls), f"{result.after:.1%}", f"{-result.drop:+.1%}")
+        c_cam.image(_covered_png(key, square, layer, cmap, result, picture), caption=t("occ.cam", lang, cls=cls),
+                    width="stretch")
+        c_cam.metric(t("occ.drop", lang, cls=cls), f"{result.after:.1%}", f"{-result.drop:+.1%}")
+        st.plotly_chart(make_probability_change_figure(card.class_names, res.explanation.probs,
+                                                       result.explanation.probs, lang), key=f"occ_probs_{key}")
+    else:
+        c_cam.info(t("occ.hint", lang))
     if sweep:
         target = res.explanation.target
         sens = wait_for(worker.submit(_sweep_job, res.x, target, size, key=("sweep", key, target, size)), lang)

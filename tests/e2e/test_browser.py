@@ -255,8 +255,8 @@ def test_train_live_runs_and_beats_chance(page):
     wait_idle(page)
     shot(page, "train-live")
     curves = [traces for traces in page.evaluate(PLOTLY_DATA_JS)
-              if any(t.get("name", "").endswith("validation") for t in traces)]
+              if any((t.get("name") or "").endswith("validation") for t in traces)]
     assert curves, "no live curves"
-    val = next(t for t in curves[0] if t.get("name", "").endswith("validation"))
+    val = next(t for t in curves[0] if (t.get("name") or "").endswith("validation"))
     assert len(val["y"]) == 2 and max(val["y"]) > 0.3  # above chance (0.2) after two epochs
     assert error_texts(page) == [] and page.page_errors == []
