@@ -11,8 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .data import IMAGENET_MEAN
 from .explain import Explanation, attributions, explain_batch
 from .model import cam_layer_names
+
+GREY = tuple(round(255 * m) for m in IMAGENET_MEAN)  # the colour of 0 after normalisation: the dataset mean
 
 
 @dataclass(frozen=True)

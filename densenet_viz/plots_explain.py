@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from .explain import PLOTLY_COLORSCALES, DeletionCurve
 from .i18n import t
+from .occlusion import GREY
 
 
 def layer_label(name: str, lang: str = "en") -> str:
@@ -94,7 +95,7 @@ def make_occlusion_figure(picture: np.ndarray, square=None, grid_step: int = 8, 
     if square is not None:
         left, top, right, bottom = square.box(side)
         fig.add_shape(type="rect", x0=left - 0.5, y0=top - 0.5, x1=right - 0.5, y1=bottom - 0.5,
-                      fillcolor="rgb(124,124,124)", opacity=1.0, line=dict(color="#b45309", width=2))
+                      fillcolor="rgb({},{},{})".format(*GREY), opacity=1.0, line=dict(color="#b45309", width=2))
     fig.update_xaxes(visible=False, range=[-0.5, side - 0.5])
     fig.update_yaxes(visible=False, range=[side - 0.5, -0.5], scaleanchor="x")
     fig.update_layout(title=t("occ.click", lang), height=420, margin=dict(l=4, r=4, t=36, b=4), dragmode=False,

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ..explain import PhotoExplanation, overlay, png_bytes
 from ..i18n import t
-from ..occlusion import OcclusionResult, Square, occluded_explanation, sensitivity_map
+from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_map
 from ..plots_explain import make_occlusion_figure, make_probability_change_figure
 from ..weights import ModelCard
 from .serving import inference_worker, wait_for
@@ -37,7 +37,10 @@ def _picker(key: str, square: Square | None, lang: str, _picture: np.ndarray):
 @st.cache_data(max_entries=256, show_spinner=False)
 def _covered_png(key: str, square: Square, layer: str, cmap: str, _result: OcclusionResult,
                  _picture: np.ndarray) -> bytes:
-    return png_bytes(overlay(_picture, _result.explanation.cams[layer], 0.5, cmap))
+    covered = _picture.copy()
+    left, top, right, bottom = square.box(covered.shape[0])
+    covered[top:bottom, left:right] = GREY  # what the model saw
+    return png_bytes(overlay(covered, _result.explanation.cams[layer], 0.5, cmap))
 
 
 def _occlusion_job(model, card, x, square: Square, before: np.ndarray) -> OcclusionResult:
