@@ -126,6 +126,15 @@ def spatial_after_stem(stem: str, size: int) -> int:
     return size  # 3×3 conv, stride 1, padding 1
 
 
+def minimum_input_size(stem: str, n_blocks: int) -> int:
+    """Smallest input side for which the feature map is still 1×1 after the last of ``n_blocks - 1``
+    transitions (MAX_INPUT_SIZE + 1 when there is none)."""
+    for size in range(int(FIELDS["input_size"].lo), MAX_INPUT_SIZE + 1):
+        if spatial_after_stem(stem, size) >> (n_blocks - 1) >= 1:
+            return size
+    return MAX_INPUT_SIZE + 1
+
+
 def transition_channels(channels: int, compression: float) -> int:
     """Channels after a transition: floor(θ·m), at least 1 (as torchvision and the paper)."""
     return max(1, int(math.floor(channels * compression + 1e-9)))
@@ -167,11 +176,7 @@ class DenseNetConfig:
 
     def minimum_input_size(self) -> int:
         """Smallest input side that keeps a 1×1 map after the last transition."""
-        for size in range(8, MAX_INPUT_SIZE + 1):
-            side = spatial_after_stem(self.stem, size)
-            if side >> (len(self.block_config) - 1) >= 1:
-                return size
-        return MAX_INPUT_SIZE + 1
+        return minimum_input_size(self.stem, len(self.block_config))
 
     def with_input_size(self, size: int) -> DenseNetConfig:
         """This config at input ``size``, or at its minimum input size if ``size`` is too small for it."""

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from densenet_viz.config import FIELDS, MAX_BLOCKS, STEMS, ConfigError, DenseNetConfig
+from densenet_viz.config import FIELDS, MAX_BLOCKS, STEMS, DenseNetConfig, minimum_input_size
 from densenet_viz.urlstate import config_to_query
 
 from testkit import open_page
@@ -33,11 +33,9 @@ def valid_configs(draw) -> DenseNetConfig:
         stem=draw(st.sampled_from(STEMS)),
         memory_efficient=draw(st.booleans()),
     )
-    size = draw(st.integers(8, 512))
-    try:
-        return DenseNetConfig(**values, input_size=size)
-    except ConfigError:  # too small for this many blocks: the sidebar would refuse it; take the minimum
-        return DenseNetConfig(**values).with_input_size(size)
+    # Sizes too small for this many blocks are refused by the sidebar; draw from what it accepts.
+    size = draw(st.integers(minimum_input_size(values["stem"], len(blocks)), 512))
+    return DenseNetConfig(**values, input_size=size)
 
 
 def render_everywhere(config: DenseNetConfig) -> None:
