@@ -56,8 +56,8 @@ def start_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs:
             run = registry.get(key)
             if run is None or run.state in ("stopped", "failed"):
                 run = LiveRun(key[0], data, seed=seed, epochs=epochs)
+                job_executor().submit(run.run)  # raises QueueFull before the run is registered
                 registry[key] = run
-                job_executor().submit(run.run)
             registry.move_to_end(key)
             while len(registry) > MAX_RUNS:
                 registry.popitem(last=False)
