@@ -13,7 +13,7 @@ from densenet_viz.i18n import t
 from densenet_viz.model import cam_layer_names
 from densenet_viz.plots_explain import layer_label
 from densenet_viz.ui.cache import trained_model
-from densenet_viz.ui.explain_view import View, explain_gallery, photo_inputs
+from densenet_viz.ui.explain_view import View, explain_gallery, photo_inputs, view_key
 from densenet_viz.ui.occlusion_view import occlusion_playground
 from densenet_viz.ui.state import current_lang, ensure_app_navigation
 from densenet_viz.weights import WeightsError, list_examples, list_models
@@ -68,6 +68,6 @@ if results:
         chosen = st.selectbox(t("occ.which", lang), range(len(results)), key="occ_which",
                               format_func=lambda i: results[i][0].name)
     photo, res = results[chosen]
-    occlusion_playground(photo.key, res, card, weights, layer, cmap, lang)
+    occlusion_playground(view_key(weights, photo), res, card, weights, layer, cmap, lang)
 with st.expander(t("explain.how_title", lang)):
     st.markdown(t("explain.how", lang, threshold=f"{card_threshold(card):.0%}"))

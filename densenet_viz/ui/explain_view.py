@@ -50,6 +50,11 @@ class Photo:
     key: str  # digest(data)
 
 
+def view_key(weights: Path, photo: Photo) -> str:
+    """The key of everything drawn for ``photo`` with the model in ``weights`` (a retrained file is new)."""
+    return f"{weights.name}:{weights.stat().st_mtime}:{photo.key}"
+
+
 # ------------------------------------------------------------------------------------------- inputs
 def photo_inputs(prefix: str, examples: list[Path], lang: str, multiple: bool = True,
                  default_example: str = "drawn-daisy") -> list[Photo]:
@@ -156,17 +161,18 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
     cls = card.class_names[exp.target]
     names = ", ".join(card.class_names)
     c_photo, c_cam, c_pred = st.columns([1, 1, 1.2])
-    c_photo.image(_crop_jpeg(photo.key, res), caption=t("explain.photo", lang), width="stretch")
+    key = view_key(weights, photo)  # drawings depend on the model too (its input size, its answer)
+    c_photo.image(_crop_jpeg(key, res), caption=t("explain.photo", lang), width="stretch")
     with c_cam:
         h, w = exp.raw[view.layer].shape
-        blended = _overlay_png(photo.key, exp.target, view.layer, view.alpha, view.cmap, res)
+        blended = _overlay_png(key, exp.target, view.layer, view.alpha, view.cmap, res)
         st.image(blended, caption=t("explain.overlay", lang, cls=cls, layer=view.layer, h=h, w=w), width="stretch")
         st.image(_colorbar_png(view.cmap), caption=t("explain.colorbar", lang), width="stretch")
         stem = Path(photo.name).stem or "photo"
         d1, d2 = st.columns(2)
         d1.download_button(t("explain.download_png", lang), blended, f"{stem}_gradcam.png", "image/png",
                            key=f"ex_png_{i}", on_click="ignore")
-        d2.download_button(t("explain.download_npy", lang), _npy(photo.key, exp.target, view.layer, res),
+        d2.download_button(t("explain.download_npy", lang), _npy(key, exp.target, view.layer, res),
                            f"{stem}_cam.npy", "application/octet-stream", key=f"ex_npy_{i}", on_click="ignore")
     with c_pred:
         top_name, top_p = res.top5[0]
@@ -174,10 +180,10 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
         if res.none_of_these:
             st.warning(t("explain.none_of_these", lang, prob=f"{top_p:.1%}", threshold=f"{res.threshold:.0%}",
                          n=len(card.class_names), names=names))
-        st.plotly_chart(_top5_figure(photo.key, exp.target, lang, cls, res), width="stretch", key=f"ex_top5_{i}")
+        st.plotly_chart(_top5_figure(key, exp.target, lang, cls, res), width="stretch", key=f"ex_top5_{i}")
         st.caption(none_of_these_rule_text(card, lang))
     st.markdown(f"**{t('explain.strip_title', lang)}**")
-    st.plotly_chart(_strip_figure(photo.key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}")
+    st.plotly_chart(_strip_figure(key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}")
     ends = block_end_layers(cam_layer_names(card.config))
     st.caption(t("explain.strip_caption", lang, sizes=" → ".join(f"{exp.raw[n].shape[0]}×{exp.raw[n].shape[1]}"
                                                                   for n in ends)))
