@@ -1,4 +1,4 @@
-"""``python -m densenet_viz summary|train|evaluate|explain``.
+"""``python -m densenet_viz summary|train|evaluate|explain|card``.
 
 Every failure the user can cause ends in one line on stderr and exit code 2, never a traceback.
 """
@@ -127,6 +127,18 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_card(a: argparse.Namespace) -> int:
+    from .weights import SHIPPED_MODEL, load_card
+
+    card = dict(load_card(a.weights or SHIPPED_MODEL).data)
+    if not a.history and "training" in card:  # one record per epoch: long, and rarely wanted
+        training = dict(card["training"])
+        history = training.pop("history", [])
+        card["training"] = {**training, "history": f"{len(history)} epochs (shown with --history)"}
+    print(json.dumps(card, indent=1, ensure_ascii=False))
+    return 0
+
+
 def cmd_explain(a: argparse.Namespace) -> int:
     from .explain_cli import run_explain
 
@@ -157,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_evaluate)
 
+    c = sub.add_parser("card", help="print a model's card: recipe, machine, metrics, calibration, threshold")
+    c.add_argument("--weights", help="a .safetensors model (default: the shipped one)")
+    c.add_argument("--history", action="store_true", help="include the per-epoch training history")
+    c.set_defaults(func=cmd_card)
+
     x = sub.add_parser("explain", help="predict and write Grad-CAM overlays for photos")
     x.add_argument("photos", nargs="+")
     x.add_argument("--layer", default="features.denseblock4")
@@ -184,3 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`... | head`): not an error worth a traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -58,3 +58,21 @@ def test_bad_input_is_one_line_on_stderr_with_exit_code_2(args, needle):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and needle in lines[0]
     assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_card_prints_the_shipped_models_card_with_history_folded(capsys):
+    from densenet_viz.weights import SHIPPED_MODEL, load_card
+
+    assert main(["card"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    stored = load_card(SHIPPED_MODEL).data
+    assert shown["class_names"] == list(stored["class_names"]) and shown["metrics"] == stored["metrics"]
+    epochs = len(stored["training"]["history"])
+    assert shown["training"]["history"] == f"{epochs} epochs (shown with --history)"
+    assert main(["card", "--history"]) == 0
+    assert json.loads(capsys.readouterr().out)["training"]["history"] == stored["training"]["history"]
+
+
+def test_card_of_a_missing_model_is_one_line(tmp_path):
+    r = run_cli("card", "--weights", str(tmp_path / "none.safetensors"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "card is missing" in r.stderr

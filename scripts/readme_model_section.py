@@ -1,0 +1,73 @@
+"""Write the README's "## Model" section from the shipped model's card, so every number there is the card's.
+
+    python scripts/readme_model_section.py          # rewrite the section in README.md
+    python scripts/readme_model_section.py --check  # exit 1 if README.md differs from the card
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from densenet_viz.weights import SHIPPED_MODEL, load_card, load_model  # noqa: E402
+
+
+def model_section(path: Path = SHIPPED_MODEL) -> str:
+    """The Markdown of the Model section (without its heading), every figure taken from the card."""
+    card = load_card(path).data
+    model, _ = load_model(path)
+    m, cal, rule, tr = card["metrics"], card["calibration"], card["none_of_these"], card["training"]
+    size = card["preprocessing"]["input_size"]
+    params = sum(p.numel() for p in model.parameters())
+    per_class = ", ".join(f"{name} {acc:.1%}" for name, acc in m["test_per_class"].items())
+    hours = tr["wall_time_s"] / 3600
+    return f"""`assets/models/flowers-densenet121.safetensors` is a DenseNet-121 (the paper's architecture and
+torchvision's module names, {params:,} parameters with its five-way classifier) trained from scratch on
+`../shared/data/flowers` — no pretrained weights. Its card (`assets/models/flowers-densenet121.json`;
+`python -m densenet_viz card` prints it) holds the recipe, the machine, every epoch and every figure below; `docs/training.md` tells how it was made. Everything was chosen on val and measured on test once.
+
+- **Accuracy:** {m['test_top1']:.1%} top-1 on the {m['test_n']} test photos at {size}×{size} input (the
+  app's own preprocessing, averaged with the mirror image), so the last Grad-CAM grid is
+  {size // 32}×{size // 32}. Per class: {per_class}.
+- **Calibration:** every probability the app and the CLI show is softmax(logits / T) with temperature
+  {cal['temperature']:.2f}, fitted on val. 15-bin ECE on test: ECE {cal['test_ece_before']:.3f} →
+  {cal['test_ece_after']:.3f}.
+- **None of my five flowers:** a photo is called "probably none of my five flowers" when its top calibrated
+  probability is below {rule['threshold']:.0%} (threshold chosen on val). Between the flower test photos and
+  {rule['test']['out_n']} photos of {rule['other_species']} other species (Oxford 102, test split) the top
+  probability separates them with AUROC {rule['test']['auroc']:.3f}; the rule flags
+  {rule['test']['out_flagged']:.0%} of the other species and {rule['test']['in_flagged']:.1%} of the correctly
+  classified flower photos, and {rule['test']['synthetic_flagged']:.0%} of made-up non-photos (checkerboards,
+  noise, flat colours, gradients, stripes).
+- **Training:** {tr['epochs_run']} epochs, {hours:.1f} h on {tr['device']} (no GPU was lent), best val
+  epoch {tr['best_epoch_on_val']}; card dated {card['date']}.
+"""
+
+
+def replace_section(readme: str, body: str) -> str:
+    head, rest = readme.split("## Model\n", 1)
+    tail = rest.split("\n## ", 1)[1]
+    return f"{head}## Model\n\n{body}\n## {tail}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when README.md differs")
+    a = parser.parse_args()
+    readme_path = ROOT / "README.md"
+    readme = readme_path.read_text(encoding="utf-8")
+    updated = replace_section(readme, model_section())
+    if a.check:
+        print("README.md matches the card" if updated == readme else "README.md differs from the card")
+        return 0 if updated == readme else 1
+    readme_path.write_text(updated, encoding="utf-8")
+    print("README.md: Model section written from the card")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
