@@ -25,27 +25,30 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
     params = sum(p.numel() for p in model.parameters())
     per_class = ", ".join(f"{name} {acc:.1%}" for name, acc in m["test_per_class"].items())
     hours = tr["wall_time_s"] / 3600
-    return f"""`assets/models/flowers-densenet121.safetensors` is a DenseNet-121 (the paper's architecture and
-torchvision's module names, {params:,} parameters with its five-way classifier) trained from scratch on
-`../shared/data/flowers` — no pretrained weights. Its card (`assets/models/flowers-densenet121.json`;
-`python -m densenet_viz card` prints it) holds the recipe, the machine, every epoch and every figure below; `docs/training.md` tells how it was made. Everything was chosen on val and measured on test once.
-
-- **Accuracy:** {m['test_top1']:.1%} top-1 on the {m['test_n']} test photos at {size}×{size} input (the
-  app's own preprocessing, averaged with the mirror image), so the last Grad-CAM grid is
-  {size // 32}×{size // 32}. Per class: {per_class}.
-- **Calibration:** every probability the app and the CLI show is softmax(logits / T) with temperature
-  {cal['temperature']:.2f}, fitted on val. 15-bin ECE on test: ECE {cal['test_ece_before']:.3f} →
-  {cal['test_ece_after']:.3f}.
-- **None of my five flowers:** a photo is called "probably none of my five flowers" when its top calibrated
-  probability is below {rule['threshold']:.0%} (threshold chosen on val). Between the flower test photos and
-  {rule['test']['out_n']} photos of {rule['other_species']} other species (Oxford 102, test split) the top
-  probability separates them with AUROC {rule['test']['auroc']:.3f}; the rule flags
-  {rule['test']['out_flagged']:.0%} of the other species and {rule['test']['in_flagged']:.1%} of the correctly
-  classified flower photos, and {rule['test']['synthetic_flagged']:.0%} of made-up non-photos (checkerboards,
-  noise, flat colours, gradients, stripes).
-- **Training:** {tr['epochs_run']} epochs, {hours:.1f} h on {tr['device']} (no GPU was lent), best val
-  epoch {tr['best_epoch_on_val']}; card dated {card['date']}.
-"""
+    return "\n".join([
+        f"`assets/models/flowers-densenet121.safetensors` is a DenseNet-121 (the paper's architecture and "
+        f"torchvision's module names, {params:,} parameters with its five-way classifier) trained from scratch "
+        "on `../shared/data/flowers`, with no pretrained weights. Its card (`assets/models/flowers-densenet121.json`; "
+        "`python -m densenet_viz card` prints it) holds the recipe, the machine, every epoch and every figure "
+        "below; `docs/training.md` tells how it was made. Every choice was made on val; test was measured once.",
+        "",
+        f"- **Accuracy:** {m['test_top1']:.1%} top-1 on the {m['test_n']} test photos at {size}×{size} input "
+        f"(the app's own preprocessing, averaged with the mirror image), so the last Grad-CAM grid is "
+        f"{size // 32}×{size // 32}. Per class: {per_class}.",
+        f"- **Calibration:** every probability the app and the CLI show is softmax(logits / T) with temperature "
+        f"{cal['temperature']:.2f}, fitted on val. 15-bin expected calibration error on test: "
+        f"ECE {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}.",
+        f"- **None of my five flowers:** a photo is called \"probably none of my five flowers\" when its top "
+        f"calibrated probability is below {rule['threshold']:.0%} (threshold chosen on val). Between the flower "
+        f"test photos and {rule['test']['out_n']} photos of {rule['other_species']} other species (Oxford 102, "
+        f"test split) the top probability separates them with AUROC {rule['test']['auroc']:.3f}; the rule flags "
+        f"{rule['test']['out_flagged']:.0%} of the other species and {rule['test']['in_flagged']:.1%} of the "
+        f"correctly classified flower photos, and {rule['test']['synthetic_flagged']:.0%} of made-up non-photos "
+        "(checkerboards, noise, flat colours, gradients, stripes).",
+        f"- **Training:** {tr['epochs_run']} epochs in {hours:.1f} h on {tr['device']}, no GPU; the weights are "
+        f"the EMA of epoch {tr['best_epoch_on_val']}, the best on val. Card dated {card['date']}.",
+        "",
+    ])
 
 
 def replace_section(readme: str, body: str) -> str:

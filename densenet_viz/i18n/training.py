@@ -62,8 +62,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "训练轮数",
     ),
     "live.epochs_help": (
-        "Passes over the training photos. On a 2-core laptop CPU, DenseNet-121 at this size takes roughly 15 s per epoch; smaller networks are much faster.",
-        "遍历训练照片的次数。在双核笔记本 CPU 上，这个尺寸的 DenseNet-121 每轮大约需要 15 秒；更小的网络快得多。",
+        "Passes over the training photos. On a 2-core CPU server, one epoch of DenseNet-121 on these 1,000 photos at 64 px took 9 s; a DenseNet-BC with k=12 took 4 s.",
+        "遍历训练照片的次数。在一台双核 CPU 服务器上，DenseNet-121 在这 1,000 张 64 像素照片上训练一轮用时 9 秒；k=12 的 DenseNet-BC 用时 4 秒。",
     ),
     "live.seed": (
         "Random seed",
