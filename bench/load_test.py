@@ -50,6 +50,7 @@ from bench.harness import (  # noqa: E402
 )
 
 MAX_SESSIONS = 60
+SLIDER_LIMIT_S = 90  # one slider move gets this long before the session is marked failed
 PROB_TOLERANCE = 1e-3  # the page plots the same float the CLI rounds to 6 digits
 # Wait in the page until a bar chart labelled with class names has been drawn.
 TOP5_DRAWN_JS = """([classes]) => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd =>
@@ -130,15 +131,18 @@ async def run_session(browser, url: str, index: int, photo: Path, expected, clas
 
         thumb = page.locator(SLIDER_THUMB).first
         before = int(await thumb.evaluate(SLIDER_VALUE_JS))
+        slider_ms = min(timeout_ms, SLIDER_LIMIT_S * 1000)  # a lost click is a result, not a hung run
         t0 = time.perf_counter()
         await thumb.focus()
         await page.keyboard.press("ArrowLeft")
         if trivial:
             await page.wait_for_function(f"() => {{ const el = document.querySelector({SLIDER_THUMB!r}); "
-                                         f"return el && ({SLIDER_VALUE_JS})(el) === {before - 1}; }}")
+                                         f"return el && ({SLIDER_VALUE_JS})(el) === {before - 1}; }}",
+                                         timeout=slider_ms)
         else:
-            await page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{before - 1}'")
-        await _wait_idle(page, timeout_ms, settle_ms=300)
+            await page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{before - 1}'",
+                                         timeout=slider_ms)
+        await _wait_idle(page, slider_ms, settle_ms=300)
         res.slider_s = time.perf_counter() - t0
         res.shown_after_slider = (expected if trivial
                                   else top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes))
