@@ -130,16 +130,16 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "文件是空的",
     ),
     "error.image.svg": (
-        "SVG is a vector drawing, not a photo: please upload a JPEG, PNG or WebP",
-        "SVG 是矢量图，不是照片：请上传 JPEG、PNG 或 WebP",
+        "SVG is a vector drawing, not a photo: please upload a JPEG, PNG, WebP or BMP",
+        "SVG 是矢量图，不是照片：请上传 JPEG、PNG、WebP 或 BMP",
     ),
     "error.image.animated_gif": (
-        "this is an animated GIF; please upload a JPEG, PNG or WebP photo",
-        "这是动图 GIF；请上传 JPEG、PNG 或 WebP 照片",
+        "this is an animated GIF; please upload a JPEG, PNG, WebP or BMP photo",
+        "这是动图 GIF；请上传 JPEG、PNG、WebP 或 BMP 照片",
     ),
     "error.image.wrong_format": (
-        "this is a {format} file; please upload a JPEG, PNG or WebP photo",
-        "这是 {format} 文件；请上传 JPEG、PNG 或 WebP 照片",
+        "this is a {format} file; please upload a JPEG, PNG, WebP or BMP photo",
+        "这是 {format} 文件；请上传 JPEG、PNG、WebP 或 BMP 照片",
     ),
     "error.image.too_many_pixels": (
         "the image is {w}×{h} pixels, over the {limit} megapixel limit",
@@ -166,8 +166,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "图像像素太多（超过 {limit} 百万像素）；请上传更小的照片",
     ),
     "error.image.not_an_image": (
-        "this file is not an image that can be read (JPEG, PNG or WebP expected)",
-        "这个文件不是可读取的图像（需要 JPEG、PNG 或 WebP）",
+        "this file is not an image that can be read (JPEG, PNG, WebP or BMP expected)",
+        "这个文件不是可读取的图像（需要 JPEG、PNG、WebP 或 BMP）",
     ),
     "error.image.out_of_memory": (
         "the image needs more memory than the server can give it; please upload a smaller photo",

@@ -58,8 +58,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "内置示例",
     ),
     "explain.uploader": (
-        "JPEG, PNG or WebP photos (you can drop several at once)",
-        "JPEG、PNG 或 WebP 照片（可一次拖入多张）",
+        "JPEG, PNG, WebP or BMP photos (you can drop several at once)",
+        "JPEG、PNG、WebP 或 BMP 照片（可一次拖入多张）",
     ),
     "explain.examples": (
         "Examples",
