@@ -13,16 +13,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from densenet_viz.weights import SHIPPED_MODEL, load_card, load_model  # noqa: E402
+from densenet_viz.plan import plan_network  # noqa: E402
+from densenet_viz.weights import SHIPPED_MODEL, load_card  # noqa: E402
 
 
 def model_section(path: Path = SHIPPED_MODEL) -> str:
     """The Markdown of the Model section (without its heading), every figure taken from the card."""
-    card = load_card(path).data
-    model, _ = load_model(path)
+    loaded = load_card(path)
+    card = loaded.data
     m, cal, rule, tr = card["metrics"], card["calibration"], card["none_of_these"], card["training"]
-    size = card["preprocessing"]["input_size"]
-    params = sum(p.numel() for p in model.parameters())
+    size = loaded.preprocessing.input_size
+    plan = plan_network(loaded.config.replace(input_size=size))  # the plan, not a built model, gives the counts
+    params, cam_side = plan.params, plan.dense_layers[-1].out_hw  # the last block's map is the final CAM grid
     per_class = ", ".join(f"{name} {acc:.1%}" for name, acc in m["test_per_class"].items())
     hours = tr["wall_time_s"] / 3600
     return "\n".join([
@@ -34,7 +36,7 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
         "",
         f"- **Accuracy:** {m['test_top1']:.1%} top-1 on the {m['test_n']} test photos at {size}×{size} input "
         f"(the app's own preprocessing, averaged with the mirror image), so the last Grad-CAM grid is "
-        f"{size // 32}×{size // 32}. Per class: {per_class}.",
+        f"{cam_side}×{cam_side}. Per class: {per_class}.",
         f"- **Calibration:** every probability the app and the CLI show is softmax(logits / T) with temperature "
         f"{cal['temperature']:.2f}, fitted on val. 15-bin expected calibration error on test: "
         f"ECE {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}.",
