@@ -5,7 +5,9 @@
    (required < 300 ms on the 2-core CPU, goal < 50 ms). Reruns only: the first run is not counted.
 3. In the browser: keyboard change of the growth-rate slider → the chart repainted with new data, timed
    inside the page (``performance.now()`` at the key press and at the first animation frame showing
-   the new data). Goal p95 < 150 ms.
+   the new data). Goal p95 < 150 ms. Split by the page's websocket traffic into: the key press until the
+   rerun request leaves, until the server's first reply, until the last message before the repaint (the
+   server's rerun up to the chart), and from that message to the repaint (decoding, React, Plotly).
 
     PYTHONPATH=. .venv/bin/python -m bench.slider_latency [--repeats 20] [--skip-browser]
 """
@@ -92,14 +94,46 @@ def bench_apptest(repeats: int) -> tuple[list[float], list[float]]:
     return walls, cpus
 
 
-def bench_browser(repeats: int) -> tuple[list[float], list[float]]:
-    """(key press → chart repainted, key press → rerun finished) in seconds, in headless Chromium."""
+# Installed before the app loads: every websocket message's time and size, and the key press's own time
+# (so the CDP round trip of Playwright's press is not counted).
+WS_LOG_JS = """(() => {
+    const log = window.__wsLog = [];
+    const Native = window.WebSocket;
+    const size = d => d.byteLength ?? d.size ?? d.length ?? 0;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', e => log.push(['in', performance.now(), size(e.data)]));
+        }
+        send(data) { log.push(['out', performance.now(), size(data)]); return super.send(data); }
+    };
+    window.addEventListener('keydown', () => { window.__keyAt = performance.now(); log.length = 0; }, true);
+})()"""
+
+STAGES = ("key → request sent", "request → first reply", "first reply → last message before paint",
+          "last message → chart repainted")
+
+
+def _stages(key_at: float, paint_at: float, log: list) -> tuple[list[float], int] | None:
+    """Seconds spent in each of ``STAGES`` for one press, and the bytes received before the repaint."""
+    sent = next((t for kind, t, _ in log if kind == "out" and t >= key_at), None)
+    got = [(t, n) for kind, t, n in log if kind == "in" and sent is not None and sent <= t <= paint_at]
+    if sent is None or not got:
+        return None
+    marks = [key_at, sent, got[0][0], got[-1][0], paint_at]
+    return [(b - a) / 1e3 for a, b in zip(marks, marks[1:])], sum(n for _, n in got)
+
+
+def bench_browser(repeats: int) -> tuple[list[float], list[float], list[list[float]], list[int]]:
+    """(key press → chart repainted, key press → rerun finished, per-stage seconds, bytes received before
+    the repaint), in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
-    paint, done = [], []
+    paint, done, stages, sizes = [], [], [], []
     with StreamlitServer() as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(WS_LOG_JS)
         page.set_default_timeout(180_000)
         page.goto(server.url)  # the home page first: the server switches to st.navigation mode
         page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]')
@@ -110,17 +144,21 @@ def bench_browser(repeats: int) -> tuple[list[float], list[float]]:
         for i in range(repeats + 1):
             before = page.evaluate(CHART_SIGNATURE_JS)
             thumb.focus()
-            t_press = page.evaluate("() => performance.now()")
             page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
             t_paint = page.evaluate(WAIT_CHART_CHANGE_JS, [before, 60_000])
+            t_press, log = page.evaluate("() => [window.__keyAt, window.__wsLog.slice()]")
             page.evaluate("() => { window.__stBusyAt = undefined; }")
             page.wait_for_function(STABLE_IDLE_JS, arg=[200, True])
             t_done = page.evaluate("() => performance.now()") - 200  # minus the settle time
             if i >= 1 and t_paint > 0:
                 paint.append((t_paint - t_press) / 1e3)
                 done.append((t_done - t_press) / 1e3)
+                split = _stages(t_press, t_paint, log)
+                if split is not None:
+                    stages.append(split[0])
+                    sizes.append(split[1])
         browser.close()
-    return paint, done
+    return paint, done, stages, sizes
 
 
 def row(name: str, samples: list[float], goal_ms: float | None) -> str:
@@ -150,9 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         print(row("Architecture page rerun (AppTest, wall)", walls, 300))
         print(row("Architecture page rerun (AppTest, CPU)", cpus, 50))
     if not a.skip_browser and chromium_executable():
-        paint, done = bench_browser(a.repeats)
+        paint, done, stages, sizes = bench_browser(a.repeats)
         print(row("browser: key press → chart repainted", paint, 150))
         print(row("browser: key press → rerun finished", done, None))
+        for j, name in enumerate(STAGES if stages else ()):
+            print(row(f"  {name}", [s[j] for s in stages], None))
+        if sizes:
+            print(f"  bytes received before the repaint: p50 {percentile(sizes, 50) / 1024:.0f} KiB")
     return 0
 
 

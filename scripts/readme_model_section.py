@@ -26,7 +26,12 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
     plan = plan_network(loaded.config.replace(input_size=size))  # the plan, not a built model, gives the counts
     params, cam_side = plan.params, plan.dense_layers[-1].out_hw  # the last block's map is the final CAM grid
     per_class = ", ".join(f"{name} {acc:.1%}" for name, acc in m["test_per_class"].items())
-    hours = tr["wall_time_s"] / 3600
+    hours, init = tr["wall_time_s"] / 3600, tr.get("init")
+    if init:  # a second schedule started from an earlier run's weights: say both
+        runs = (f"{init['epochs_run']} epochs ({init['wall_time_s'] / 3600:.1f} h), then a second schedule of "
+                f"{tr['epochs_run']} epochs ({hours:.1f} h) from those weights,")
+    else:
+        runs = f"{tr['epochs_run']} epochs in {hours:.1f} h"
     return "\n".join([
         f"`assets/models/flowers-densenet121.safetensors` is a DenseNet-121 (the paper's architecture and "
         f"torchvision's module names, {params:,} parameters with its five-way classifier) trained from scratch "
@@ -45,10 +50,11 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
         f"test photos and {rule['test']['out_n']} photos of {rule['other_species']} other species (Oxford 102, "
         f"test split) the top probability separates them with AUROC {rule['test']['auroc']:.3f}; the rule flags "
         f"{rule['test']['out_flagged']:.0%} of the other species and {rule['test']['in_flagged']:.1%} of the "
-        f"correctly classified flower photos, and {rule['test']['synthetic_flagged']:.0%} of made-up non-photos "
+        f"correctly classified flower photos, and {rule['test']['synthetic_flagged']:.1%} of made-up non-photos "
         "(checkerboards, noise, flat colours, gradients, stripes).",
-        f"- **Training:** {tr['epochs_run']} epochs in {hours:.1f} h on {tr['device']}, no GPU; the weights are "
-        f"the EMA of epoch {tr['best_epoch_on_val']}, the best on val. Card dated {card['date']}.",
+        f"- **Training:** {runs} on {tr['device']}, no GPU; the weights are the EMA of epoch "
+        f"{tr['best_epoch_on_val']}{' of the second schedule' if init else ''}, the best on val. "
+        f"Card dated {card['date']}.",
         "",
     ])
 

@@ -49,6 +49,7 @@ class TrainArgs:
     max_steps: int | None = None  # stop early (tests, smoke runs)
     checkpoint_dir: str | None = None
     resume: bool = False
+    init_weights: str | None = None  # start from this model (same architecture and classes): a second schedule
     tta_flip: bool = True
     progress: bool = True
     notes: tuple[str, ...] = ()
@@ -103,7 +104,7 @@ class TrainArgs:
 
     def recipe(self) -> dict[str, Any]:
         """The fields that decide the result (paths, logging and resumption left out), for the card."""
-        skip = {"data", "out", "notes", "progress", "checkpoint_dir", "resume", "device", "ood_data"}
+        skip = {"data", "out", "notes", "progress", "checkpoint_dir", "resume", "device", "ood_data", "init_weights"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
     def size_at(self, epoch: int) -> int:

@@ -11,6 +11,7 @@ import math
 import os
 import sys
 import time
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -18,8 +19,9 @@ import torch.nn.functional as F
 
 from ..config import PRESETS
 from ..data import Preprocessing
+from ..hashing import sha256_hex
 from ..model import DenseNet, build_densenet, default_device, describe_device
-from ..weights import save_model
+from ..weights import WeightsError, load_model, save_model
 from .args import TrainArgs
 from .augment import augment_photos, mix_batch, normalise, soft_targets, synthetic_images, uniform_target_loss
 from .card import build_card
@@ -132,6 +134,7 @@ def fit(args: TrainArgs, log=print) -> tuple[DenseNet, dict]:
 
     config = PRESETS[args.preset].replace(num_classes=len(data.classes), input_size=args.eval_size)
     model = build_densenet(config, device=device).to(memory_format=torch.channels_last)
+    init = _start_from(args.init_weights, model, data.classes) if args.init_weights else None
     ema = ModelEMA(model, args.ema) if args.ema > 0 else None
     opt = make_optimizer(model, args)
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
@@ -211,7 +214,26 @@ def fit(args: TrainArgs, log=print) -> tuple[DenseNet, dict]:
     final.eval()
     card = build_card(args, data.classes, prep, state, describe_device(device), world, len(data.images), n_val,
                       len(data.outliers))
+    if init is not None:
+        card["training"]["init"] = init
     return final, card
+
+
+def _start_from(weights: str, model: DenseNet, classes) -> dict:
+    """Load ``weights`` (raw, uncalibrated) into ``model``; returns what the card records about them."""
+    source, source_card = load_model(weights, calibrated=False)
+    ours, theirs = model.config.to_dict(), source.config.to_dict()
+    ours.pop("input_size"), theirs.pop("input_size")  # a second schedule may train and test at another size
+    if ours != theirs or tuple(source_card.class_names) != tuple(classes):
+        raise WeightsError("weights.mismatch", file=Path(weights).name,
+                           detail=f"it is {source.config.variant} for {list(source_card.class_names)}, "
+                                  f"the run is {model.config.variant} for {list(classes)}")
+    with torch.no_grad():
+        model.load_state_dict(source.state_dict(), strict=True)
+    earlier = source_card.data.get("training", {})
+    return {"weights_file": Path(weights).name, "weights_sha256": sha256_hex(Path(weights)),
+            "epochs_run": earlier.get("epochs_run"), "wall_time_s": earlier.get("wall_time_s"),
+            "val_top1": source_card.data.get("metrics", {}).get("val_top1")}
 
 
 def train(args: TrainArgs, log=print) -> dict:

@@ -26,3 +26,18 @@ def test_the_pages_directory_flag_still_works_as_compat_assumes():
         assert PagesManager.uses_pages_directory is False and not compat.uses_pages_directory()
     finally:
         PagesManager.uses_pages_directory = before
+
+
+def test_the_served_config_turns_off_the_collector_after_each_run():
+    """`.streamlit/config.toml` sets ``runner.postScriptGC = false`` (a full collection per rerun cost
+    120-140 ms here); a Streamlit that renamed the option or stopped reading it must fail this."""
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import config
+    from streamlit.runtime.scriptrunner import script_runner
+
+    toml = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert toml["runner"]["postScriptGC"] is False
+    assert "runner.postScriptGC" in config._config_options_template
+    assert 'config.get_option("runner.postScriptGC")' in inspect.getsource(script_runner.ScriptRunner)

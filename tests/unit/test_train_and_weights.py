@@ -86,6 +86,28 @@ def test_resume_continues_from_the_checkpoint(tmp_path):
     assert resumed["training"]["steps"] > first["training"]["steps"]
 
 
+def test_a_second_schedule_starts_from_the_given_weights(trained, tmp_path):
+    root, out, _, _ = trained
+    start, _ = load_model(out, calibrated=False)
+    card = train(tiny_args(root, tmp_path / "second.safetensors", epochs=1, lr=1e-12, warmup_epochs=0, eval_size=48,
+                           init_weights=str(out)), log=lambda *a: None)
+    second, _ = load_model(tmp_path / "second.safetensors", calibrated=False)
+    # With a vanishing learning rate the weights are the starting model's (BN statistics move; fp16 rounding).
+    w0, w1 = start.features.conv0.weight, second.features.conv0.weight
+    assert torch.allclose(w0, w1, atol=1e-3) and w1.abs().sum() > 0
+    assert card["training"]["init"]["weights_sha256"] == load_card(out).data["weights_sha256"]
+    assert card["training"]["init"]["epochs_run"] == 4
+    assert "init_weights" not in card["training"]["recipe"]
+
+
+def test_a_second_schedule_refuses_other_classes(trained, tmp_path):
+    _, out, _, _ = trained
+    other = make_flower_folder(tmp_path / "other", classes=("daisy", "orchid"), per_class=4)
+    with pytest.raises(WeightsError, match="orchid"):
+        train(tiny_args(other, tmp_path / "x.safetensors", epochs=1, val_split=0.5, init_weights=str(out)),
+              log=lambda *a: None)
+
+
 def test_lr_schedule_warms_up_then_decays_to_zero():
     assert lr_at(0, 100, 10, 1.0) == pytest.approx(0.1)
     assert lr_at(9, 100, 10, 1.0) == pytest.approx(1.0)
