@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     worker.explain("warm-up", lambda: images[0]).future.result(600)
     best, sizes = float("inf"), []
     for r in range(a.repeats):
-        del worker.batches[:]
+        worker.batches.clear()
         t0 = time.perf_counter()
         tickets: list = [None] * a.photos
 

@@ -117,8 +117,10 @@ STAGES = ("key → request sent", "request → first reply", "first reply → la
 def _stages(key_at: float, paint_at: float, log: list) -> tuple[list[float], int] | None:
     """Seconds spent in each of ``STAGES`` for one press, and the bytes received before the repaint."""
     sent = next((t for kind, t, _ in log if kind == "out" and t >= key_at), None)
-    got = [(t, n) for kind, t, n in log if kind == "in" and sent is not None and sent <= t <= paint_at]
-    if sent is None or not got:
+    if sent is None:
+        return None
+    got = [(t, n) for kind, t, n in log if kind == "in" and sent <= t <= paint_at]
+    if not got:
         return None
     marks = [key_at, sent, got[0][0], got[-1][0], paint_at]
     return [(b - a) / 1e3 for a, b in zip(marks, marks[1:])], sum(n for _, n in got)
