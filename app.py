@@ -3,6 +3,7 @@
 import streamlit as st
 
 from densenet_viz.i18n import t
+from densenet_viz.serving import freeze_long_lived_objects
 from densenet_viz.ui.state import render_sidebar
 
 st.set_page_config(page_title="DenseNet Explorer", page_icon="🌼", layout="wide")
@@ -27,3 +28,4 @@ pages = [
     st.Page("pages/train_live.py", title=t("nav.train_live", lang), icon="🏋️", url_path="train_live"),
 ]
 st.navigation(pages).run()
+freeze_long_lived_objects()  # after the first run: imports and first caches are in memory for good

@@ -1,6 +1,8 @@
 """What batching buys: explaining N photos (top-5 with flip + every block's Grad-CAM) one by one against
-in batches, with the shipped model; then through the inference worker with N concurrent requests (as a
-class would send them). Prints photos per second and ms per photo for each.
+in batches, with the shipped model, on one torch thread and on ``--threads``; then through the inference
+worker with N concurrent requests (as a class would send them). Prints photos per second, wall ms per
+photo, and the process's CPU ms per photo (on a CPU, threads that wait for each other spin: CPU time
+the sessions' reruns cannot use).
 
     PYTHONPATH=. .venv/bin/python -m bench.batching [--photos 16] [--batch 1,4,8,16] [--threads 2]
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import resource
 import sys
 import threading
 import time
@@ -21,6 +24,11 @@ import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from bench.harness import make_photo  # noqa: E402
+
+
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,27 +50,33 @@ def main(argv: list[str] | None = None) -> int:
     explain_photos(model, card, images[:2])  # warm-up
     print(f"{describe_device(device)}, torch {torch.__version__}, {a.threads} threads, input "
           f"{card.preprocessing.input_size} px, {a.photos} photos, best of {a.repeats}")
-    print(f"{'how':<28}{'photos/s':>10}{'ms/photo':>10}{'× one by one':>14}")
+    print(f"{'how':<34}{'photos/s':>10}{'ms/photo':>10}{'CPU ms/photo':>14}{'× one by one':>14}")
     base = None
+    thread_counts = sorted({1, a.threads}, reverse=True) if device.type == "cpu" else [a.threads]
     for b in (int(v) for v in a.batch.split(",")):
-        best = float("inf")
-        for _ in range(a.repeats):
-            t0 = time.perf_counter()
-            for i in range(0, a.photos, b):
-                explain_photos(model, card, images[i:i + b])
-            if device.type == "cuda":
-                torch.cuda.synchronize()
-            best = min(best, time.perf_counter() - t0)
-        rate = a.photos / best
-        base = base or rate
-        print(f"{f'batches of {b}':<28}{rate:>10.2f}{1000 / rate:>10.1f}{rate / base:>14.2f}")
+        for n_threads in thread_counts:
+            torch.set_num_threads(n_threads)  # this thread's setting (torch's is per thread)
+            best, best_cpu = float("inf"), 0.0
+            for _ in range(a.repeats):
+                t0, c0 = time.perf_counter(), cpu_seconds()
+                for i in range(0, a.photos, b):
+                    explain_photos(model, card, images[i:i + b])
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+                if time.perf_counter() - t0 < best:
+                    best, best_cpu = time.perf_counter() - t0, cpu_seconds() - c0
+            rate = a.photos / best
+            base = base or rate  # the first row: one by one on all threads
+            how = f"batches of {b}, {n_threads} thread{'s' if n_threads > 1 else ''}"
+            print(f"{how:<34}{rate:>10.2f}{1000 / rate:>10.1f}{1000 * best_cpu / a.photos:>14.1f}{rate / base:>14.2f}")
+    torch.set_num_threads(a.threads)
     # One long-lived worker, as in the server, warmed up like the direct path: best of the repeats.
     worker = InferenceWorker(model, card, max_batch=8, max_wait_s=0.02, cache_size=0)
     worker.explain("warm-up", lambda: images[0]).future.result(600)
-    best, sizes = float("inf"), []
+    best, best_cpu, sizes = float("inf"), 0.0, []
     for r in range(a.repeats):
         worker.batches.clear()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         tickets: list = [None] * a.photos
 
         def ask(i: int, tickets=tickets, r=r) -> None:
@@ -75,12 +89,13 @@ def main(argv: list[str] | None = None) -> int:
             th.join()
         for tk in tickets:
             tk.future.result(600)
-        best = min(best, time.perf_counter() - t0)
-        sizes = list(worker.batches)
+        if time.perf_counter() - t0 < best:
+            best, best_cpu = time.perf_counter() - t0, cpu_seconds() - c0
+            sizes = list(worker.batches)
     worker.close()
     rate = a.photos / best
-    print(f"{'worker, concurrent requests':<28}{rate:>10.2f}{1000 / rate:>10.1f}{rate / base:>14.2f}"
-          f"   (batches run: {sizes})")
+    print(f"{'worker, concurrent requests':<34}{rate:>10.2f}{1000 / rate:>10.1f}{1000 * best_cpu / a.photos:>14.1f}"
+          f"{rate / base:>14.2f}   ({worker.threads} thread; batches run: {sizes})")
     return 0
 
 

@@ -127,6 +127,7 @@ async def run_session(browser, url: str, index: int, photo: Path, expected, clas
     page.set_default_timeout(timeout_ms)
     page.on("pageerror", lambda exc: res.errors.append(f"js: {exc}"))
     phase = 0
+    stage = ""  # what a slider move is waiting for, named in a time-out's error
 
     async def end_phase():
         nonlocal phase
@@ -160,10 +161,13 @@ async def run_session(browser, url: str, index: int, photo: Path, expected, clas
         slider_ms = min(timeout_ms, SLIDER_LIMIT_S * 1000)  # a lost rerun is a result, not a hung run
         t0 = time.perf_counter()
         after, res.key_retries = await press_slider_left(page, slider_ms)
+        stage = "the URL to carry the new k (the server's rerun to reach the sidebar)"
         if not trivial:  # the rerun has run the sidebar once the URL carries the new k
             await page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{after}'",
                                          timeout=slider_ms)
+        stage = "the rerun to finish"
         await _wait_idle(page, slider_ms, settle_ms=300)
+        stage = ""
         res.slider_s = time.perf_counter() - t0
         res.shown_after_slider = (expected if trivial
                                   else top1_from_traces(await page.evaluate(PLOTLY_DATA_JS), classes))
@@ -172,7 +176,8 @@ async def run_session(browser, url: str, index: int, photo: Path, expected, clas
             ARTIFACTS.mkdir(exist_ok=True)
             await page.screenshot(path=str(ARTIFACTS / f"load-session-{index}{'-trivial' if trivial else ''}.png"))
     except Exception as exc:  # noqa: BLE001 - one failed session is a result, not the end of the test
-        res.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+        waiting = f" (waiting for {stage})" if stage else ""
+        res.errors.append(f"{type(exc).__name__}{waiting}: {str(exc).splitlines()[0][:300]}")
     finally:
         while phase < len(barriers):  # a failed session must not leave the others waiting at a barrier
             await end_phase()

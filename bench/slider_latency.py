@@ -33,6 +33,7 @@ from bench.harness import (  # noqa: E402
     WAIT_CHART_CHANGE_JS,
     StreamlitServer,
     chromium_executable,
+    cpu_seconds,
     percentile,
 )
 
@@ -126,24 +127,28 @@ def _stages(key_at: float, paint_at: float, log: list) -> tuple[list[float], int
     return [(b - a) / 1e3 for a, b in zip(marks, marks[1:])], sum(n for _, n in got)
 
 
-def bench_browser(repeats: int) -> tuple[list[float], list[float], list[list[float]], list[int]]:
+def bench_browser(repeats: int, script: str = "app.py", path: str = "architecture",
+                  ) -> tuple[list[float], list[float], list[list[float]], list[int], float]:
     """(key press → chart repainted, key press → rerun finished, per-stage seconds, bytes received before
-    the repaint), in headless Chromium."""
+    the repaint, the server process's CPU seconds per press), in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
     paint, done, stages, sizes = [], [], [], []
-    with StreamlitServer() as server, sync_playwright() as pw:
+    server_cpu = 0.0
+    with StreamlitServer(script=script) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(WS_LOG_JS)
         page.set_default_timeout(180_000)
         page.goto(server.url)  # the home page first: the server switches to st.navigation mode
         page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]')
-        page.goto(f"{server.url}/architecture")
+        page.goto(f"{server.url}/{path}")
         page.locator(".js-plotly-plot").first.wait_for(state="visible")
         page.wait_for_function(STABLE_IDLE_JS, arg=[500, True])
         thumb = page.locator(SLIDER_THUMB).first
         for i in range(repeats + 1):
+            if i == 1:  # after the warm-up press
+                cpu0 = cpu_seconds(server.pid)
             before = page.evaluate(CHART_SIGNATURE_JS)
             thumb.focus()
             page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
@@ -159,8 +164,9 @@ def bench_browser(repeats: int) -> tuple[list[float], list[float], list[list[flo
                 if split is not None:
                     stages.append(split[0])
                     sizes.append(split[1])
+        server_cpu = (cpu_seconds(server.pid) - cpu0) / repeats
         browser.close()
-    return paint, done, stages, sizes
+    return paint, done, stages, sizes, server_cpu
 
 
 def row(name: str, samples: list[float], goal_ms: float | None) -> str:
@@ -176,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=20)
     p.add_argument("--skip-apptest", action="store_true")
     p.add_argument("--skip-browser", action="store_true")
+    p.add_argument("--floor", action="store_true",
+                   help="also time the browser against bench/trivial_app.py: one slider, one 120-point line chart")
     a = p.parse_args(argv)
     import platform
 
@@ -190,13 +198,20 @@ def main(argv: list[str] | None = None) -> int:
         print(row("Architecture page rerun (AppTest, wall)", walls, 300))
         print(row("Architecture page rerun (AppTest, CPU)", cpus, 50))
     if not a.skip_browser and chromium_executable():
-        paint, done, stages, sizes = bench_browser(a.repeats)
+        paint, done, stages, sizes, server_cpu = bench_browser(a.repeats)
         print(row("browser: key press → chart repainted", paint, 150))
         print(row("browser: key press → rerun finished", done, None))
         for j, name in enumerate(STAGES if stages else ()):
             print(row(f"  {name}", [s[j] for s in stages], None))
         if sizes:
             print(f"  bytes received before the repaint: p50 {percentile(sizes, 50) / 1024:.0f} KiB")
+        print(f"server process CPU per press (rerun, messages, idle polling): {server_cpu * 1e3:.1f} ms")
+        if a.floor:
+            paint, done, stages, _, server_cpu = bench_browser(a.repeats, "bench/trivial_app.py", "growth")
+            print(row("floor (trivial app): key press → repainted", paint, 150))
+            for j, name in enumerate(STAGES if stages else ()):
+                print(row(f"  {name}", [s[j] for s in stages], None))
+            print(f"floor: server process CPU per press: {server_cpu * 1e3:.1f} ms")
     return 0
 
 

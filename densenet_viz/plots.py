@@ -94,12 +94,14 @@ def _y_range(plan: Plan, compare_top: int = 0) -> list[float]:
 
 
 def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseNetConfig | None = None,
-                       ks: tuple[int, ...] = tuple(K_RANGE), play: bool = True) -> go.Figure:
-    """Channels entering each layer across the network, with a live in-browser slider over k.
+                       ks: tuple[int, ...] = tuple(K_RANGE), in_browser: bool = True) -> go.Figure:
+    """Channels entering each layer across the network.
 
-    Trace 0: the config's input widths (what the k slider restyles); trace 1: H×W on a second axis;
-    trace 2 (optional): the compared config. The slider holds the plan for every k in ``ks``, so dragging
-    it never asks the server. ``play`` adds animation frames that draw trace 0 layer by layer.
+    Trace 0: the config's input widths; trace 1: H×W on a second axis; trace 2 (optional): the compared
+    config. ``in_browser`` adds the chart's own controls: a k slider holding the plan for every k in ``ks``
+    (dragging it restyles trace 0 and never asks the server) and ▶ Play, animation frames that draw the
+    curve layer by layer. They make the figure several times heavier to send and redraw, so a page
+    that redraws it on every sidebar change adds them only when asked.
     """
     ks = tuple(sorted(set(ks) | {config.growth_rate}))
     plan = plan_network(config)
@@ -137,15 +139,6 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
                            "line": {"color": TRANSITION_COLOR, "width": 1, "dash": "dot"}})
 
-    sweep = growth_sweep(config, ks)
-    steps = []
-    for k in ks:
-        s = growth_series(sweep[k])
-        steps.append({
-            "label": str(k), "method": "update",
-            "args": [{"y": [list(s.channels)]},
-                     {"title.text": _k_title(sweep[k], lang), "yaxis.range": _y_range(sweep[k], compare_top)}, [0]],
-        })
     layout = dict(
         title={"text": _k_title(plan, lang)},
         xaxis={"title": {"text": t("arch.x_position", lang)}, "range": [0.5, len(series.x) + 0.5]},
@@ -156,12 +149,22 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
                 "showgrid": False, "tickvals": sorted(set(series.hw)),
                 "ticktext": [str(v) for v in sorted(set(series.hw))]},
         shapes=shapes, annotations=annotations, hovermode="closest",
-        legend={"orientation": "h", "y": -0.45, "x": 0},
-        margin={"t": 70, "b": 40, "l": 60, "r": 60}, height=520,
-        sliders=[{"active": ks.index(config.growth_rate), "currentvalue": {"prefix": t("arch.slider_prefix", lang)},
-                  "pad": {"t": 50}, "steps": steps, "x": 0.2 if play else 0, "len": 0.8 if play else 1}],
+        legend={"orientation": "h", "y": -0.45 if in_browser else -0.15, "x": 0},
+        margin={"t": 70, "b": 40, "l": 60, "r": 60}, height=520 if in_browser else 440,
     )
-    if play:
+    if in_browser:
+        sweep = growth_sweep(config, ks)
+        steps = []
+        for k in ks:
+            s = growth_series(sweep[k])
+            steps.append({
+                "label": str(k), "method": "update",
+                "args": [{"y": [list(s.channels)]},
+                         {"title.text": _k_title(sweep[k], lang), "yaxis.range": _y_range(sweep[k], compare_top)},
+                         [0]],
+            })
+        layout["sliders"] = [{"active": ks.index(config.growth_rate), "pad": {"t": 50}, "steps": steps,
+                              "currentvalue": {"prefix": t("arch.slider_prefix", lang)}, "x": 0.2, "len": 0.8}]
         n = len(series.x)
         stride = max(1, math.ceil(n / MAX_PLAY_FRAMES))
         ends = list(range(1, n + 1, stride))
@@ -191,25 +194,6 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
 
 
 # ------------------------------------------------------------------------------------------- metrics
-def make_memory_figure(plans: list[tuple[str, Plan]], batch_size: int, dtype: str, lang: str = "en") -> go.Figure:
-    """Activation memory (MiB) for naive vs shared storage, one bar group per labelled plan."""
-    fig = go.Figure()
-    for storage, color in (("naive", "#9467bd"), ("shared", "#2ca02c")):
-        values = [p.activation_bytes(batch_size, dtype, storage) for _, p in plans]
-        fig.add_trace(go.Bar(
-            x=[label for label, _ in plans], y=[v / 2**20 for v in values], name=t(f"arch.storage_{storage}", lang),
-            marker_color=color, text=[format_bytes(v) for v in values], textposition="outside",
-            customdata=values, hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
-        ))
-    fig.update_layout(
-        barmode="group", title={"text": t("arch.memory_title", lang, batch=batch_size, dtype=dtype)},
-        yaxis={"title": {"text": t("arch.memory_axis", lang)}, "rangemode": "tozero"},
-        height=360, margin={"t": 60, "b": 40}, legend={"orientation": "h", "y": -0.2},
-    )
-    return fig
-
-
-# ---------------------------------------------------------------------------------- whole-network flow
 def stage_label(stage: Stage, lang: str) -> str:
     if stage.kind == "block":
         return t("common.block", lang, b=stage.number)

@@ -16,6 +16,7 @@ No streamlit here: ``ui.serving`` creates one of each per process with ``st.cach
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import queue
@@ -138,15 +139,26 @@ class _SingleFlight:
             ticket.future.set_exception(error)
 
 
+# One torch thread for the worker. Measured on the 2-core VM (192 px, top-5 with flip and 5 CAMs, per photo):
+# one thread 211 ms of CPU whatever the batch; two threads 337 ms of CPU for a lone photo (169 ms wall)
+# and 225 ms in batches of 8, because the second thread spins while it waits for the first. On a server
+# the other core is never idle in a burst (every session's rerun wants it), and there the spinning cost
+# the most: with 30 sessions the server spent 1.42 s of CPU per upload with two torch threads against
+# 0.40 s with one (bench.load_test, docs/benchmarks.md).
+WORKER_THREADS = 1
+
+
 class InferenceWorker:
-    """One thread that owns ``model``: batched explanations plus any other model jobs, in arrival order."""
+    """One thread that owns ``model``: batched explanations plus any other model jobs, in arrival order.
+    Its torch work runs on ``threads`` intra-op threads (torch's setting is per thread; see WORKER_THREADS)."""
 
     def __init__(self, model, card, max_batch: int = 8, max_wait_s: float = 0.02, cache_size: int = 64,
-                 explain_fn: Callable | None = None):
+                 explain_fn: Callable | None = None, threads: int = WORKER_THREADS):
         from .explain import explain_photos
 
         self.model, self.card = model, card
         self.max_batch, self.max_wait_s = int(max_batch), float(max_wait_s)
+        self.threads = int(threads)
         self._explain = explain_fn or (lambda images, targets: explain_photos(model, card, images, targets))
         self._inbox: queue.Queue = queue.Queue()
         self._places = _Queue()
@@ -226,6 +238,9 @@ class InferenceWorker:
         self._flights.finish(key, ticket, result)
 
     def _run(self) -> None:
+        import torch
+
+        torch.set_num_threads(self.threads)  # this thread only
         while True:
             item = self._inbox.get()
             if item is None:
@@ -286,3 +301,23 @@ class JobExecutor:
     def close(self) -> None:
         for _ in self._threads:
             self._inbox.put(None)
+
+
+_frozen = threading.Lock()
+_froze = False
+
+
+def freeze_long_lived_objects() -> bool:
+    """Once per process: collect, then move every object alive now (the imported libraries, the first
+    caches) out of reach of the cyclic garbage collector. A full collection then scans only what came later.
+    Why: a server holds ~260,000 tracked objects, and each automatic full collection paused every session
+    for 150-250 ms with the GIL held (measured beside bench.slider_latency). True the first time."""
+    global _froze
+    with _frozen:
+        if _froze:
+            return False
+        gc.collect()  # garbage from start-up is freed now, not frozen
+        gc.freeze()
+        _froze = True
+        return True
+

@@ -4,9 +4,10 @@ import streamlit as st
 
 from densenet_viz.i18n import t
 from densenet_viz.plan import DTYPE_BYTES, format_bytes, transition_table
-from densenet_viz.plots import make_flow_figure, make_flow_memory_figure, make_table_figure
+from densenet_viz.plots import make_flow_figure, make_flow_memory_figure
 from densenet_viz.ui.cache import cached_plan
 from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
+from densenet_viz.ui.tables import show_table
 
 ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 
@@ -42,5 +43,5 @@ else:
                   delta=f"{100 * (r['bytes_after'] / r['bytes_before'] - 1):+.1f}%", delta_color="off")
     shown = [{t(f"trans.col_{c}", lang): format_bytes(v) if c.startswith("bytes") else v for c, v in r.items()}
              for r in rows]
-    st.plotly_chart(make_table_figure(shown), width="stretch", key="trans_table")
+    show_table(shown, key="trans_table")
     st.caption(t("trans.table_caption", lang))

@@ -52,6 +52,11 @@ def decode(v):
     return list(v)
 
 
+def tables(at) -> list:
+    """The page's st.dataframe tables (pandas DataFrames), in page order."""
+    return [el.value for el in at.dataframe]
+
+
 def charts(at) -> dict[str, dict]:
     """The page's Plotly figures as JSON, by the widget key at the end of their element id."""
     import json

@@ -6,8 +6,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "网络结构与通道增长",
     ),
     "arch.intro": (
-        "Inside a dense block every layer adds **k** feature maps to the concatenation, so the width entering each layer grows by k per layer. A transition then multiplies it by θ and halves the height and width. Drag the **k** slider under the chart: it redraws in your browser at once, from the plan precomputed for every k. **▶ Play** draws the growth layer by layer.",
-        "在稠密块内，每一层都向拼接结果新增 **k** 个特征图，因此进入各层的通道数逐层增加 k。随后过渡层把通道数乘以 θ，并把高和宽减半。拖动图表下方的 **k** 滑块：图表会直接在浏览器中重绘，数据来自为每个 k 预先算好的通道规划。点击 **▶ 播放** 可以逐层观看增长过程。",
+        "Inside a dense block every layer adds **k** feature maps to the concatenation, so the width entering each layer grows by k per layer. A transition then multiplies it by θ and halves the height and width. Move the growth-rate slider in the sidebar and everything on this page follows. Switch on **Live in the browser** to drag **k** inside the chart itself (it redraws at once, from the plan precomputed for every k) and to **▶ Play** the growth layer by layer.",
+        "在稠密块内，每一层都向拼接结果新增 **k** 个特征图，因此进入各层的通道数逐层增加 k。随后过渡层把通道数乘以 θ，并把高和宽减半。移动侧边栏中的增长率滑块，本页的所有内容都会随之更新。打开 **浏览器内实时**，即可在图中直接拖动 **k**（图表立即在浏览器中重绘，数据来自为每个 k 预先算好的通道规划），并点击 **▶ 播放** 逐层观看增长过程。",
     ),
     "arch.growth_title": (
         "k = {k}: {params} parameters, {final} channels before the classifier",
@@ -61,13 +61,17 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "❚❚ Pause",
         "❚❚ 暂停",
     ),
-    "arch.animate": (
-        "Animate the growth (adds a ▶ Play button to the chart)",
-        "动画演示增长（在图上添加 ▶ 播放按钮）",
+    "arch.in_browser": (
+        "Live in the browser: drag k inside the chart, ▶ Play the growth",
+        "浏览器内实时：在图中拖动 k，▶ 播放增长过程",
     ),
-    "arch.animate_help": (
-        "Draws the curve layer by layer. Off by default: the frames make the chart heavier to send and redraw.",
-        "逐层画出曲线。默认关闭：动画帧会让图表的传输和重绘更慢。",
+    "arch.in_browser_help": (
+        "Adds the chart's own k slider, with the plan for every k from 1 to 64 already in the page, so dragging "
+        "it redraws at once with no trip to the server (the sidebar slider updates when you let go), and a ▶ Play "
+        "button that draws the curve layer by layer. Off by default: they make the chart several times heavier "
+        "to send and redraw on every sidebar change.",
+        "在图中添加 k 滑块：k = 1 到 64 的通道规划已在页面中，拖动时立即重绘，无需往返服务器（侧边栏滑块在松开后才更新）；"
+        "并添加逐层画出曲线的 ▶ 播放按钮。默认关闭：它们会让侧边栏每次改动时图表的传输和重绘慢好几倍。",
     ),
     "arch.growth_caption": (
         "Each point is one layer's input width from the channel plan. The steps up are k; the drops are transitions (dotted red lines); shaded bands are dense blocks, labelled with their map size.",
@@ -116,26 +120,6 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
     "arch.compare_config": (
         "Second configuration: k = {k}, θ = {theta} (difference from the first)",
         "第二个配置：k = {k}，θ = {theta}（与第一个配置之差）",
-    ),
-    "arch.label_main": (
-        "k = {k}, θ = {theta}",
-        "k = {k}，θ = {theta}",
-    ),
-    "arch.label_compare": (
-        "second: k = {k}, θ = {theta}",
-        "第二个：k = {k}，θ = {theta}",
-    ),
-    "arch.storage_naive": (
-        "Naive storage (each concatenation copied)",
-        "朴素存储（每次拼接都复制一份）",
-    ),
-    "arch.storage_shared": (
-        "Shared storage (memory-efficient)",
-        "共享存储（省内存实现）",
-    ),
-    "arch.memory_title": (
-        "Activation memory for training, batch {batch}, {dtype}",
-        "训练时的激活内存，批大小 {batch}，{dtype}",
     ),
     "arch.memory_axis": (
         "MiB",

@@ -1,6 +1,7 @@
 """The Architecture page's sections: the growth chart (with an optional compared config), the metrics, the
 per-layer table, copy-as-code, and a real build. Figures are cached per config and shared (never mutated):
-a sidebar change that comes back to a config already drawn costs no figure work."""
+a sidebar change that comes back to a config already drawn costs no figure work. Every sidebar change
+redraws the whole page in the browser, so the page carries one chart (bench.slider_latency)."""
 
 from __future__ import annotations
 
@@ -20,33 +21,24 @@ from ..plan import (
     layer_table_csv,
     plan_metrics,
 )
-from ..plots import make_growth_figure, make_memory_figure, make_table_figure
+from ..plots import make_growth_figure
 from .cache import cached_plan
+from .tables import show_table
 from .teaching import build_and_trace
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def growth_figure(config: DenseNetConfig, lang: str, compare: DenseNetConfig | None, play: bool):
-    """The growth chart (shared object: never mutate it). Animation frames only when ``play`` is asked."""
-    return make_growth_figure(config, lang, compare, play=play)
+def growth_figure(config: DenseNetConfig, lang: str, compare: DenseNetConfig | None, in_browser: bool):
+    """The growth chart (shared object: never mutate it); its own k slider and ▶ Play only when asked."""
+    return make_growth_figure(config, lang, compare, in_browser=in_browser)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _layer_table(config: DenseNetConfig, lang: str):
-    """The per-layer table figure and its CSV (shared; never mutated)."""
+    """The per-layer table's rows, headers in ``lang``, and its CSV (shared; never mutated)."""
     plan = cached_plan(config)
     shown = [{t(f"arch.col_{c}", lang): row[c] for c in LAYER_COLUMNS} for row in layer_table(plan)]
-    figure = make_table_figure(shown, height=360, column_widths=[4.2, 1.6] + [1] * (len(LAYER_COLUMNS) - 2))
-    return figure, layer_table_csv(plan)
-
-
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _memory_figure(config: DenseNetConfig, compare: DenseNetConfig | None, batch: int, dtype: str, lang: str):
-    plans = [(t("arch.label_main", lang, k=config.growth_rate, theta=f"{config.compression:g}"), cached_plan(config))]
-    if compare is not None:
-        plans.append((t("arch.label_compare", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
-                      cached_plan(compare)))
-    return make_memory_figure(plans, batch, dtype, lang)
+    return shown, layer_table_csv(plan)
 
 
 def compare_controls(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
@@ -86,14 +78,13 @@ def metrics_section(config: DenseNetConfig, plan: Plan, compare: DenseNetConfig 
     if compare is not None:
         _metric_row(t("arch.compare_config", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
                     plan_metrics(cached_plan(compare), batch, dtype), main, lang)
-    st.plotly_chart(_memory_figure(config, compare, batch, dtype, lang), width="stretch", key="arch_memory")
-    st.caption(t("arch.memory_caption", lang))
+    st.caption(t("arch.memory_caption", lang))  # the Why DenseNet page charts it against depth, measured
 
 
 def table_section(config: DenseNetConfig, lang: str) -> None:
     st.subheader(t("arch.table_header", lang))
-    figure, csv = _layer_table(config, lang)
-    st.plotly_chart(figure, width="stretch", key="arch_table")
+    rows, csv = _layer_table(config, lang)
+    show_table(rows, key="arch_table", height=360)
     st.download_button(t("arch.download_csv", lang), csv,
                        file_name=f"densenet_k{config.growth_rate}_{'-'.join(map(str, config.block_config))}.csv",
                        mime="text/csv", key="arch_csv", on_click="ignore")

@@ -13,9 +13,9 @@ from ..errors import UserError
 from ..i18n import t
 from ..live import LiveData, LiveRun, live_config, load_live_data
 from ..plan import format_count
-from ..plots import make_table_figure
 from ..plots_teaching import live_run_label, make_live_figure
 from .serving import job_executor
+from .tables import show_table
 
 MAX_RUNS = 32  # finished runs kept for others to look at
 COMPARISONS = ("none", "k12", "k32", "bottleneck_off", "bottleneck_on", "theta1", "theta05", "fewer_blocks")
@@ -77,7 +77,7 @@ def _draw(runs: list[LiveRun], lang: str) -> None:
              t("live.col_epoch_time", lang): f"{r.seconds_per_epoch:.1f} s" if r.seconds_per_epoch else "—",
              t("live.col_val", lang): f"{r.val_accuracy:.1%}" if r.val_accuracy is not None else "—",
              t("live.col_state", lang): t(f"live.short_{r.state}", lang)} for r in runs]
-    st.plotly_chart(make_table_figure(rows), key="live_table")
+    show_table(rows, key="live_table")
 
 
 @st.fragment(run_every=1.0)

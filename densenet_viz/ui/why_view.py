@@ -10,10 +10,10 @@ from ..errors import UserError, user_message
 from ..i18n import t
 from ..memory import measured_vs_plan, memory_curve, trainable_batch
 from ..plan import format_bytes, format_count
-from ..plots import make_table_figure
 from ..plots_teaching import make_efficiency_figure, make_gradient_flow_figure, make_memory_figure
 from ..why import ARCHS, our_point, vanishing_verdict
 from .cache import cached_plan
+from .tables import show_table
 from .teaching import gradient_flow_result, memory_measurement, reference_models_result
 
 
@@ -69,7 +69,7 @@ def efficiency_section(lang: str, config: DenseNetConfig) -> None:
             t("why.col_gmacs_plan", lang): f"{plan.macs / 1e9:.3f}" if plan else "—",
             t("why.col_top1", lang): f"{m.top1:.2f}",
         })
-    st.plotly_chart(make_table_figure(rows), width="stretch", key="why_eff_table")
+    show_table(rows, key="why_eff_table")
     st.caption(t("why.eff_note", lang))
 
 
@@ -116,7 +116,7 @@ def memory_section(lang: str, config: DenseNetConfig, device: str, device_text: 
         rows = [dict(zip([t(f"why.{c}", lang) for c in columns],
                          [depth, ", ".join(map(str, blocks)), *map(format_bytes, sizes)], strict=True))
                 for depth, blocks, *sizes in measured_vs_plan(measured, curve)]
-        st.plotly_chart(make_table_figure(rows), width="stretch", key="why_mem_table")
+        show_table(rows, key="why_mem_table")
         st.caption(t("why.mem_measured_note", lang, method=t(f"why.mem_method_{measured.method}", lang),
                      device=device_text, seconds=f"{measured.seconds:.1f}", skipped=measured.skipped))
     else:

@@ -6,9 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from densenet_viz.config import PRESETS
-from densenet_viz.plan import plan_network
+from densenet_viz.i18n import EN
+from densenet_viz.plan import format_bytes, plan_network
 
-from testkit import open_page
+from testkit import open_page, tables
 
 PAGE = "pages/architecture.py"
 
@@ -31,15 +32,28 @@ def test_loads_with_the_plan_of_densenet121():
     at = _open()
     spec = _spec(at)
     assert spec["data"][0]["y"] == _widths(PRESETS["densenet121"])
+    # The chart's own k slider and Play only when asked: they make every sidebar change heavier to redraw.
+    assert "sliders" not in spec["layout"] and "frames" not in spec and "updatemenus" not in spec["layout"]
+    at.toggle(key="arch_in_browser").set_value(True).run()
+    spec = _spec(at)
     assert spec["layout"]["sliders"][0]["active"] == 31  # k = 32 among 1..64
-    assert "frames" not in spec  # no animation frames until Play is asked for
-    at.toggle(key="arch_play").set_value(True).run()
-    assert len(_spec(at)["frames"]) == 61  # the play animation
+    assert len(spec["frames"]) == 61  # the play animation
     assert at.title[0].value == "Architecture and channel growth"
     values = {m.label: m.value for m in at.metric}
     assert values["Depth L"] == "121" and values["Parameters"] == "7.98M"
     assert "DenseNetConfig(" in at.code[0].value and "growth_rate=32" in at.code[0].value
     assert "torchvision.models.DenseNet(" in at.code[1].value
+
+
+def test_layer_table_is_the_plan_and_follows_k():
+    at = _open()
+    out = EN["arch.col_out_channels"]
+    for config in (PRESETS["densenet121"], PRESETS["densenet121"].replace(growth_rate=12)):
+        at.sidebar.slider(key="cfg_k").set_value(config.growth_rate).run()
+        table = tables(at)[0]
+        rows = plan_network(config).rows
+        assert list(table[EN["arch.col_name"]]) == [r.name for r in rows]
+        assert list(table[out]) == [r.out_channels for r in rows]
 
 
 def test_moving_k_redraws_with_the_plan_and_builds_nothing():
@@ -61,12 +75,10 @@ def test_overlay_second_config():
     spec = _spec(at)
     assert len(spec["data"]) == 3
     assert spec["data"][2]["y"] == _widths(PRESETS["densenet121"].replace(growth_rate=12))
-    memory = _spec(at, 1)
-    naive = memory["data"][0]["customdata"]
-    assert naive == [plan_network(PRESETS["densenet121"]).activation_bytes(32, "float32", "naive"),
-                     plan_network(PRESETS["densenet121"].replace(growth_rate=12)).activation_bytes(32, "float32",
-                                                                                                    "naive")]
-    assert len(at.metric) == 10  # two rows of five
+    assert len(at.metric) == 10  # two rows of five: this config, then the compared one
+    compared = plan_network(PRESETS["densenet121"].replace(growth_rate=12))
+    values = [m.value for m in at.metric]
+    assert values[8:] == [format_bytes(compared.activation_bytes(32, "float32", s)) for s in ("naive", "shared")]
 
 
 def test_language_switch():

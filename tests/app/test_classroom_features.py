@@ -12,9 +12,10 @@ import pytest
 from PIL import Image
 
 from densenet_viz.i18n import EN, ZH
+from densenet_viz.plots_teaching import live_run_label
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
-from testkit import open_page
+from testkit import open_page, tables
 
 pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
 CLASSES = set(load_card(SHIPPED_MODEL).class_names) if SHIPPED_MODEL.is_file() else set()
@@ -96,9 +97,8 @@ def test_train_live_trains_compares_and_shares():
     assert runs[1].params > runs[0].params
     at.run()
     assert not at.exception and not at.error
-    table = [json.loads(el.proto.spec) for el in at.get("plotly_chart") if json.loads(el.proto.spec)["data"][0]["type"]
-             == "table"][0]
-    assert len(table["data"][0]["cells"]["values"][0]) == 2
+    table = tables(at)[0]
+    assert len(table) == 2 and list(table.iloc[:, 0]) == [live_run_label(r, "en") for r in runs]
     # A second session asking the same question gets the same runs, not new ones.
     other = open_page("pages/train_live.py", timeout=300, query=tiny)
     other.selectbox(key="live_compare").set_value("k12").run()

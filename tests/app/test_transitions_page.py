@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from densenet_viz.config import PRESETS
 from densenet_viz.plan import plan_network
 
-from testkit import open_page
+from testkit import open_page, tables
 
 PAGE = "pages/transitions.py"
 
@@ -40,8 +40,8 @@ def test_loads_with_densenet121_flow():
     assert flow["data"][1]["y"] == [56, 56, 28, 28, 14, 14, 7, 7, 7, 1]
     values = [m.value for m in at.metric]
     assert values[:2] == ["256 → 128", "56×56 → 28×28"]
-    table = _charts(at)[2]["data"][0]
-    assert table["type"] == "table" and table["cells"]["values"][2] == [256, 512, 1024]
+    table = tables(at)[0]
+    assert list(table.iloc[:, 2]) == [256, 512, 1024]  # channels after each transition
 
 
 def test_theta_and_k_update_every_stage():

@@ -9,7 +9,7 @@ from densenet_viz.config import PRESETS
 from densenet_viz.i18n import EN, ZH
 from densenet_viz.plan import format_bytes, plan_network
 
-from testkit import APP, charts, decode
+from testkit import APP, charts, decode, tables
 
 
 @pytest.fixture
@@ -62,8 +62,8 @@ def test_efficiency_chart_follows_the_sidebar(at):
     assert decode(stars[0]["y"])[0] == pytest.approx(74.434)
     families = {tr["name"] for tr in eff["data"]}
     assert {"DenseNet", "ResNet", "VGG"} <= families
-    table = charts(at)["why_eff_table"]["data"][0]["cells"]["values"]
-    assert "densenet121" in table[0] and "7,978,856" in table[3]  # our plan's count beside torchvision's
+    table = tables(at)[0]
+    assert "densenet121" in list(table.iloc[:, 0]) and "7,978,856" in list(table.iloc[:, 3])  # plan beside torchvision
 
     at.sidebar.slider(key="cfg_k").set_value(12).run()
     assert not at.exception
@@ -93,7 +93,8 @@ def test_memory_plan_and_measurement(at):
     plan_naive = dict(zip(decode(mem["data"][0]["x"]), decode(mem["data"][0]["y"]), strict=True))
     for depth, value in zip(decode(mem["data"][2]["x"]), measured_naive, strict=True):
         assert value == pytest.approx(plan_naive[depth], rel=0.15)  # the plan predicts what autograd keeps
-    assert "why_mem_table" in charts(at)
+    assert len(tables(at)) == 2  # the efficiency table and the measured-vs-plan table
+    assert len(tables(at)[1]) == len(measured_naive)
 
 
 def test_batch_of_one_at_1x1_cannot_be_measured(at):

@@ -19,8 +19,6 @@ from densenet_viz.plots import (
     make_flow_figure,
     make_flow_memory_figure,
     make_growth_figure,
-    make_memory_figure,
-    make_table_figure,
 )
 from densenet_viz.plots_graph import (
     make_block_graph_figure,
@@ -66,6 +64,15 @@ def test_growth_figure_slider_holds_the_plan_for_every_k():
     assert "7.98M" in fig.layout.title.text and "1024" in fig.layout.title.text
 
 
+def test_growth_figure_without_in_browser_controls_is_light():
+    fig = make_growth_figure(D121, "en", in_browser=False)
+    assert list(fig.data[0].y) == _widths(plan_network(D121))
+    assert not fig.layout.sliders and not fig.frames and not fig.layout.updatemenus
+    assert "7.98M" in fig.layout.title.text and len(fig.layout.annotations) == 4
+    heavy = make_growth_figure(D121, "en")
+    assert len(heavy.to_json()) > 2.5 * len(fig.to_json())  # what every sidebar change would ship and parse
+
+
 def test_growth_figure_blocks_annotations_and_play_frames():
     fig = make_growth_figure(D121, "en")
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
@@ -92,20 +99,14 @@ def test_growth_figure_overlay_and_chinese():
     assert make_growth_figure(D121, "en").layout.yaxis.title.text != fig.layout.yaxis.title.text
 
 
-def test_metrics_and_memory_figure():
+def test_metrics():
     plan, other = plan_network(D121), plan_network(D121.replace(growth_rate=12))
     m = plan_metrics(plan, 8, "float16")
     assert m == {"params": plan.params, "macs": plan.macs, "depth": 121,
                  "act_naive": plan.activation_bytes(8, "float16", "naive"),
                  "act_shared": plan.activation_bytes(8, "float16", "shared")}
     assert m["act_shared"] < m["act_naive"]
-    fig = make_memory_figure([("a", plan), ("b", other)], 8, "float16", "en")
-    naive, shared = fig.data
-    assert list(naive.customdata) == [plan.activation_bytes(8, "float16", "naive"),
-                                      other.activation_bytes(8, "float16", "naive")]
-    assert list(shared.customdata) == [plan.activation_bytes(8, "float16", "shared"),
-                                       other.activation_bytes(8, "float16", "shared")]
-    assert naive.y[0] == pytest.approx(naive.customdata[0] / 2**20)
+    assert plan_metrics(other, 8, "float16")["act_naive"] < m["act_naive"]  # k = 12 keeps fewer maps
 
 
 def test_layer_table_and_csv():
@@ -116,11 +117,6 @@ def test_layer_table_and_csv():
     assert csv[0] == ",".join(LAYER_COLUMNS) and len(csv) == len(plan.rows) + 1
     r = plan.rows[1]  # row 0 is the stem
     assert csv[2].split(",") == [str(getattr(r, c)) for c in LAYER_COLUMNS]
-    fig = make_table_figure([{"A": 1, "B": "x"}, {"A": 2, "B": "y"}])
-    assert list(fig.data[0].cells.values[0]) == [1, 2] and list(fig.data[0].cells.values[1]) == ["x", "y"]
-    assert [h for h in fig.data[0].header.values] == ["<b>A</b>", "<b>B</b>"]
-    assert fig.layout.height == 40 + 26 * 3  # header and two rows
-    assert make_table_figure([{"A": i} for i in range(100)]).layout.height == 40 + 26 * 13  # scrolls beyond 12
 
 
 def _segments(trace) -> int:

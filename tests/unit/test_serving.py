@@ -78,6 +78,29 @@ def test_worker_batches_waiting_requests_and_matches_direct_calls(tiny):
         worker.close()
 
 
+@pytest.mark.parametrize("threads", [None, 3])
+def test_worker_runs_torch_on_its_own_thread_count(tiny, threads):
+    from densenet_viz.explain import explain_photos
+    from densenet_viz.serving import WORKER_THREADS
+
+    seen = []
+
+    def recording(images, targets):
+        seen.append(torch.get_num_threads())
+        return explain_photos(tiny, card(), images, targets)
+
+    caller = torch.get_num_threads()
+    kwargs = {} if threads is None else {"threads": threads}
+    worker = InferenceWorker(tiny, card(), explain_fn=recording, **kwargs)
+    try:
+        worker.explain("lone", lambda: photo(1)).future.result(30)
+        assert worker.submit(lambda model, c: torch.get_num_threads()).future.result(5) == (threads or WORKER_THREADS)
+        assert seen == [threads or WORKER_THREADS]
+        assert torch.get_num_threads() == caller  # the setting is the worker thread's, not the process's
+    finally:
+        worker.close()
+
+
 def test_worker_computes_a_shared_request_once_and_isolates_bad_photos(tiny):
     calls = []
 
