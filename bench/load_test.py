@@ -6,9 +6,11 @@ three phases run one after the other for all sessions together (a barrier betwee
 CPU time (utime + stime from /proc) can be charged to each phase: **server CPU seconds per session** is
 the cost that 20 browsers sharing 2 cores do not distort. The same sessions then run against a trivial
 two-page Streamlit app (``bench/trivial_app.py``) on a second server: its CPU per action is the floor,
-and the ratio shows what the app itself costs. Each session must show its own photo's prediction (the
-same top-1 class and probability as ``python -m densenet_viz explain PHOTO --json``) with no error
-element; the server's resident memory is sampled throughout.
+and the ratio shows what the app itself costs. Meanwhile one more session with no browser
+(``bench.protocol_client``: the app's websocket protocol) moves its slider every 2 s while the photos are
+explained, and times its reruns: the server's answer, not a starved browser's. Each session must show
+its own photo's prediction (the same top-1 class and probability as ``python -m densenet_viz explain
+PHOTO --json``) with no error element; the server's resident memory is sampled throughout.
 
     PYTHONPATH=. .venv/bin/python -m bench.load_test --sessions 20
 
@@ -48,8 +50,10 @@ from bench.harness import (  # noqa: E402
     rss_bytes,
     top1_from_traces,
 )
+from bench.protocol_client import ProtocolSession  # noqa: E402
 
 MAX_SESSIONS = 60
+BYSTANDER_PROBES = 5  # slider moves by a session with no browser, 2 s apart, while the uploads run
 SLIDER_LIMIT_S = 90  # one slider move gets this long before the session is marked failed
 KEY_LIMIT_S = 5  # a key press the slider has not taken after this long was lost in the browser: press again
 PROB_TOLERANCE = 1e-3  # the page plots the same float the CLI rounds to 6 digits
@@ -189,8 +193,9 @@ PHASES = ("open", "upload", "slider")
 
 
 async def _drive(url: str, pid: int, photos: list[Path], expected: dict, classes, timeout_s: float,
-                 stagger_s: float, trivial: bool = False) -> tuple[list[SessionResult], dict[str, float]]:
-    """All sessions through the three phases; returns their results and the server's CPU seconds per phase."""
+                 stagger_s: float, trivial: bool = False) -> tuple[list[SessionResult], dict[str, float], list]:
+    """All sessions through the three phases; returns their results, the server's CPU seconds per phase and
+    the bystander's (rerun started, rerun finished) seconds."""
     from playwright.async_api import async_playwright
 
     from densenet_viz.i18n import t
@@ -217,32 +222,32 @@ async def _drive(url: str, pid: int, photos: list[Path], expected: dict, classes
                                          timeout_s * 1000, upload_label, barriers, mark, screenshot=i == 0,
                                          trivial=trivial)
 
-            async def bystander() -> float:
-                """Another session, on the Architecture page: while every student's photo is being explained,
-                move its slider; seconds until its rerun has run the sidebar (the URL shows the new k)."""
-                context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-                page = await context.new_page()
-                page.set_default_timeout(timeout_s * 1000)
+            async def bystander() -> list[tuple[float, float]]:
+                """Another session, on the Architecture page, driven over the websocket with no browser (a
+                31st browser would measure its own starvation): while the students' photos are explained,
+                move its k slider every 2 s, up to BYSTANDER_PROBES times; (rerun started, rerun finished)
+                seconds for each move whose rerun ran the sidebar with the new k."""
+                probes = []
                 try:
-                    await page.goto(f"{url}/architecture" if not trivial else f"{url}/other")
-                    await _wait_idle(page, timeout_s * 1000)
-                    await uploads_started.wait()
-                    await asyncio.sleep(1.0)  # the uploads are under way
-                    t0 = time.perf_counter()
-                    after, _ = await press_slider_left(page, SLIDER_LIMIT_S * 1000)
-                    if not trivial:
-                        await page.wait_for_function(
-                            f"() => new URLSearchParams(location.search).get('k') === '{after}'")
-                    return time.perf_counter() - t0
-                except Exception:  # noqa: BLE001 - a failed probe is a missing number, not a crash
-                    return float("nan")
-                finally:
-                    await context.close()
+                    async with ProtocolSession(url, timeout_s=SLIDER_LIMIT_S) as other:
+                        await other.run("other" if trivial else "architecture")
+                        await uploads_started.wait()
+                        for j in range(BYSTANDER_PROBES):
+                            await asyncio.sleep(2.0 if j else 1.0)  # the uploads are under way
+                            if cpu.get("upload"):
+                                break  # every student has seen the prediction: no longer "during"
+                            k = 31 - j % 2
+                            started, finished = await other.set_slider("cfg_k", k)
+                            if trivial or f"k={k}&" in other.query_string + "&":
+                                probes.append((started, finished))
+                except Exception as exc:  # noqa: BLE001 - a failed probe is a missing number, not a crash
+                    print(f"bystander probe failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                return probes
 
             probe = asyncio.create_task(bystander())
             tasks = [asyncio.create_task(student(i, p)) for i, p in enumerate(photos)]
             done, pending = await asyncio.wait(tasks, timeout=timeout_s)
-            cpu["bystander_click_s"] = await asyncio.wait_for(probe, timeout=60) if not probe.done() else probe.result()
+            cpu["bystander"] = await asyncio.wait_for(probe, timeout=SLIDER_LIMIT_S + 10)
             for task in pending:
                 task.cancel()
             results = [task.result() for task in tasks if task in done]
@@ -255,8 +260,7 @@ async def _drive(url: str, pid: int, photos: list[Path], expected: dict, classes
             await browser.close()
     marks = [cpu["start"]] + [cpu.get(p, float("nan")) for p in PHASES]
     per_phase = {p: (marks[i + 1] - marks[i]) / len(photos) for i, p in enumerate(PHASES)}
-    per_phase["bystander_click_s"] = cpu.get("bystander_click_s", float("nan"))
-    return sorted(results, key=lambda r: r.index), per_phase
+    return sorted(results, key=lambda r: r.index), per_phase, cpu.get("bystander", [])
 
 
 def make_photos(folder: Path, n: int, seed0: int = 1000) -> list[Path]:
@@ -292,12 +296,13 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
         rss_before = rss_bytes(server_pid)
         t0 = time.perf_counter()
         with RssSampler(server_pid) as rss:
-            results, cpu = asyncio.run(_drive(url, server_pid, photos, expected, classes, timeout_s, stagger_s))
+            results, cpu, bystander = asyncio.run(_drive(url, server_pid, photos, expected, classes, timeout_s,
+                                                         stagger_s))
         wall_s = time.perf_counter() - t0
         floor = None
         if trivial is not None:
-            t_results, floor = asyncio.run(_drive(trivial[0], trivial[1], photos, expected, classes, timeout_s,
-                                                  stagger_s, trivial=True))
+            t_results, floor, _ = asyncio.run(_drive(trivial[0], trivial[1], photos, expected, classes, timeout_s,
+                                                     stagger_s, trivial=True))
             floor["errors"] = sum(bool(r.errors) for r in t_results)
     explain = [r.explain_s for r in results if r.explain_s == r.explain_s]
     slider = [r.slider_s for r in results if r.slider_s == r.slider_s]
@@ -310,7 +315,7 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
         "explain_p50_s": percentile(explain, 50), "explain_p95_s": percentile(explain, 95),
         "slider_p50_s": percentile(slider, 50), "slider_p95_s": percentile(slider, 95),
         "key_retries": sum(r.key_retries for r in results),
-        "cpu_per_session_s": cpu, "trivial_cpu_per_session_s": floor,
+        "cpu_per_session_s": cpu, "trivial_cpu_per_session_s": floor, "bystander": bystander,
         "rss_before_mb": rss_before / 2**20, "rss_peak_mb": rss.peak / 2**20, "rss_after_mb": rss.samples[-1] / 2**20,
         "rss_growth_mb": growth_mb, "max_rss_growth_mb": max_rss_growth_mb,
         "distinct_expected_top1": len({e[0] for e in expected.values()}),
@@ -322,8 +327,14 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
 
 def _cpu_lines(rep: dict) -> list[str]:
     cpu, floor = rep["cpu_per_session_s"], rep.get("trivial_cpu_per_session_s")
-    lines = [f"another session's slider click while the photos are explained: rerun ran after "
-             f"{cpu['bystander_click_s']:.2f} s"]
+    probes = rep.get("bystander", [])
+    if probes:
+        lines = [f"another session's slider move (over the websocket, no browser) while the photos are explained, "
+                 f"{len(probes)} moves: rerun started after max {max(p[0] for p in probes):.2f} s "
+                 f"(p50 {percentile([p[0] for p in probes], 50):.2f} s), finished after max "
+                 f"{max(p[1] for p in probes):.2f} s"]
+    else:
+        lines = ["another session's slider move while the photos are explained: no probe completed"]
     for phase in PHASES:
         line = f"server CPU per session, {phase}: {cpu[phase]:.3f} s"
         if floor:
