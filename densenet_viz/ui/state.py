@@ -43,17 +43,24 @@ def _config_from_widgets() -> DenseNetConfig:
     return DenseNetConfig(**values)
 
 
-def _draw_widget(sb, spec: FieldSpec, lang: str) -> None:
+def _draw_widget(sb, spec: FieldSpec, lang: str, fallback: DenseNetConfig) -> None:
+    """One config field's widget. Its value lives in session state; ``value=`` is only the default a
+    widget takes when it is created afresh: the last valid config's, not the widget's own minimum or an
+    empty box. Why: under load, runs interrupted by the next click came back with every number box at its
+    minimum and the blocks box empty (30-session load test, docs/benchmarks.md), an invalid config that
+    froze the sidebar. ``value`` is not part of these widgets' identity (their key is), so it never resets them."""
     label = t(spec.label, lang)
     hint = t(f"{spec.label}_help", lang) if spec.help else None
     key = widget_key(spec)
+    default = _widget_value(spec, getattr(fallback, spec.name))
     if spec.kind in ("int", "float") and spec.slider:
         cast = int if spec.kind == "int" else float
-        sb.slider(label, cast(spec.lo), cast(spec.hi), step=cast(spec.step), key=key, help=hint)
+        sb.slider(label, cast(spec.lo), cast(spec.hi), value=cast(default), step=cast(spec.step), key=key, help=hint)
     elif spec.kind == "int":
-        sb.number_input(label, int(spec.lo), int(spec.hi), step=int(spec.step), key=key, help=hint)
+        sb.number_input(label, int(spec.lo), int(spec.hi), value=int(default), step=int(spec.step), key=key,
+                        help=hint)
     elif spec.kind == "blocks":
-        sb.text_input(label, key=key, help=hint, max_chars=200)
+        sb.text_input(label, value=default, key=key, help=hint, max_chars=200)
     elif spec.kind == "choice":
         sb.radio(label, list(spec.choices), key=key, help=hint,
                  format_func=lambda c, name=spec.name: t(f"field.{name}_{c}", lang))
@@ -107,7 +114,7 @@ def render_sidebar() -> DenseNetConfig:
                  format_func=lambda n: PRESET_INFO[n].title, on_change=_load_preset)
     sb.button(t("sidebar.reset", lang), on_click=_load_preset, width="stretch")
     for spec in FIELDS.values():
-        _draw_widget(sb, spec, lang)
+        _draw_widget(sb, spec, lang, st.session_state["last_valid_config"])
 
     try:
         config = _config_from_widgets()

@@ -133,3 +133,21 @@ def test_parity_badge():
     assert "800,000" in badge[0] and "95.49" in badge[0] and "CIFAR-10+" in badge[0]
     at.sidebar.selectbox(key="cfg_preset").set_value("densenet264").run()
     assert "not reported" in at.sidebar.success[0].value
+
+
+def test_a_widget_created_afresh_takes_the_config_not_its_minimum():
+    # Under load a browser can re-create a sidebar widget; it then starts from the widget's default. That
+    # default must be the last valid config's value: minimums and an empty blocks box made an invalid
+    # config that froze the sidebar (30-session load test, docs/benchmarks.md).
+    config = PRESETS["densenet169"].replace(num_init_features=48, input_size=160)
+    at = _app(config_to_query(config, "densenet169"))
+    assert at.sidebar.number_input(key="cfg_init").proto.default == 48
+    assert at.sidebar.number_input(key="cfg_size").proto.default == 160
+    assert at.sidebar.text_input(key="cfg_blocks").proto.default == "6,12,32,32"
+    assert list(at.sidebar.slider(key="cfg_k").proto.default) == [32]
+    at.sidebar.number_input(key="cfg_init").set_value(40).run()  # a real edit: the config follows at once
+    assert at.session_state["config"].num_init_features == 40
+    at.run()  # and the next run's widgets default to it (defaults come from the last valid config)
+    assert at.sidebar.number_input(key="cfg_init").proto.default == 40
+    assert at.sidebar.number_input(key="cfg_init").value == 40
+    assert not at.sidebar.error and not at.exception
