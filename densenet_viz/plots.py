@@ -193,7 +193,7 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
     return fig
 
 
-# ------------------------------------------------------------------------------------------- metrics
+# ---------------------------------------------------------------------------------- whole-network flow
 def stage_label(stage: Stage, lang: str) -> str:
     if stage.kind == "block":
         return t("common.block", lang, b=stage.number)
@@ -246,18 +246,4 @@ def make_flow_memory_figure(plan: Plan, batch_size: int = 1, dtype: str = "float
         yaxis={"title": {"text": t("arch.memory_axis", lang)}, "rangemode": "tozero"},
         height=380, margin={"t": 60, "b": 40},
     )
-    return fig
-
-
-def make_table_figure(rows: list[dict], height: int | None = None, column_widths: list[float] | None = None,
-                      ) -> go.Figure:
-    """A Plotly table of ``rows`` (dicts with the same keys, the column headers); used instead of
-    st.dataframe so no Arrow is needed. Taller tables scroll inside ``height`` (default: fits up to 12 rows)."""
-    headers = list(rows[0]) if rows else []
-    cells = [[r[h] for r in rows] for h in headers]
-    fig = go.Figure(go.Table(columnwidth=column_widths,
-                             header={"values": [f"<b>{h}</b>" for h in headers], "align": "left",
-                                     "fill_color": "#e8eef6"},
-                             cells={"values": cells, "align": "left", "height": 24}))
-    fig.update_layout(height=height or 40 + 26 * (min(len(rows), 12) + 1), margin={"t": 5, "b": 5, "l": 5, "r": 5})
     return fig

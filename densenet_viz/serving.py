@@ -139,12 +139,12 @@ class _SingleFlight:
             ticket.future.set_exception(error)
 
 
-# One torch thread for the worker. Measured on the 2-core VM (192 px, top-5 with flip and 5 CAMs, per photo):
-# one thread 211 ms of CPU whatever the batch; two threads 337 ms of CPU for a lone photo (169 ms wall)
-# and 225 ms in batches of 8, because the second thread spins while it waits for the first. On a server
-# the other core is never idle in a burst (every session's rerun wants it), and there the spinning cost
-# the most: with 30 sessions the server spent 1.42 s of CPU per upload with two torch threads against
-# 0.40 s with one (bench.load_test, docs/benchmarks.md).
+# One torch thread for the worker. Measured on the 2-core VM (bench.batching, 192 px, top-5 with flip and
+# 5 CAMs, CPU per photo): one thread 186-192 ms whatever the batch; two threads 313 ms for a lone photo
+# (157 ms wall) and 210-252 ms in batches of 4-16, because the second thread spins while it waits for the
+# first. On a server the other core is never idle in a burst (every session's rerun wants it), and there
+# the spinning cost the most: with 30 sessions the server spent 1.42 s of CPU per upload with two torch
+# threads against 0.37-0.42 s with one (bench.load_test, docs/benchmarks.md).
 WORKER_THREADS = 1
 
 
@@ -311,7 +311,7 @@ def freeze_long_lived_objects() -> bool:
     """Once per process: collect, then move every object alive now (the imported libraries, the first
     caches) out of reach of the cyclic garbage collector. A full collection then scans only what came later.
     Why: a server holds ~260,000 tracked objects, and each automatic full collection paused every session
-    for 150-250 ms with the GIL held (measured beside bench.slider_latency). True the first time."""
+    for 143-235 ms with the GIL held (measured beside bench.slider_latency). True the first time."""
     global _froze
     with _frozen:
         if _froze:
@@ -320,4 +320,3 @@ def freeze_long_lived_objects() -> bool:
         gc.freeze()
         _froze = True
         return True
-
