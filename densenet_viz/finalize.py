@@ -30,7 +30,10 @@ from .model import describe_device
 from .weights import ModelCard, load_model, save_model
 
 MIN_INPUT_SIZE = 192  # the final Grad-CAM is then at least 6×6
-MAX_IN_FLAGGED = 0.08  # on val: at most this share of correctly classified flower photos is flagged
+# On val: at most this share of correctly classified flower photos is flagged. 8 % on val gave 10.4 % and
+# 11.0 % on test with two models (the issue allows 10 %), so the margin is wider from the third schedule
+# on; set before that model's test run (docs/training.md).
+MAX_IN_FLAGGED = 0.05
 PROVENANCE = {
     "dataset": "TensorFlow flower_photos, cleaned copy (exact/near duplicates, one mislabelled and one "
                "share-alike photo removed), split 70/15/15 by class with a fixed seed, at most 320 px",
