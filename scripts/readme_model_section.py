@@ -16,6 +16,17 @@ sys.path.insert(0, str(ROOT))
 from densenet_viz.plan import plan_network  # noqa: E402
 from densenet_viz.weights import SHIPPED_MODEL, load_card  # noqa: E402
 
+ORDINALS = ("second", "third", "fourth", "fifth", "sixth")
+
+
+def schedules(training: dict) -> list[tuple[int, float]]:
+    """(epochs, wall seconds) of each schedule that made the model, oldest first, from the card's init chain."""
+    chain, record = [], training
+    while record:
+        chain.append((record["epochs_run"], record["wall_time_s"]))
+        record = record.get("init")
+    return chain[::-1]
+
 
 def model_section(path: Path = SHIPPED_MODEL) -> str:
     """The Markdown of the Model section (without its heading), every figure taken from the card."""
@@ -26,12 +37,15 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
     plan = plan_network(loaded.config.replace(input_size=size))  # the plan, not a built model, gives the counts
     params, cam_side = plan.params, plan.dense_layers[-1].out_hw  # the last block's map is the final CAM grid
     per_class = ", ".join(f"{name} {acc:.1%}" for name, acc in m["test_per_class"].items())
-    hours, init = tr["wall_time_s"] / 3600, tr.get("init")
-    if init:  # a second schedule started from an earlier run's weights: say both
-        runs = (f"{init['epochs_run']} epochs ({init['wall_time_s'] / 3600:.1f} h), then a second schedule of "
-                f"{tr['epochs_run']} epochs ({hours:.1f} h) from those weights,")
+    chain = schedules(tr)
+    if len(chain) > 1:  # later schedules started from an earlier run's weights: say each
+        first, *later = chain
+        runs = f"{first[0]} epochs ({first[1] / 3600:.1f} h), " + ", ".join(
+            f"then a {ORDINALS[i]} schedule of {epochs} epochs ({wall / 3600:.1f} h)"
+            for i, (epochs, wall) in enumerate(later)) + (" from those weights," if len(later) == 1
+                                                     else ", each from the weights before it,")
     else:
-        runs = f"{tr['epochs_run']} epochs in {hours:.1f} h"
+        runs = f"{tr['epochs_run']} epochs in {tr['wall_time_s'] / 3600:.1f} h"
     return "\n".join([
         f"`assets/models/flowers-densenet121.safetensors` is a DenseNet-121 (the paper's architecture and "
         f"torchvision's module names, {params:,} parameters with its five-way classifier) trained from scratch "
@@ -53,7 +67,8 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
         f"correctly classified flower photos, and {rule['test']['synthetic_flagged']:.1%} of made-up non-photos "
         "(checkerboards, noise, flat colours, gradients, stripes).",
         f"- **Training:** {runs} on {tr['device']}, no GPU; the weights are the EMA of epoch "
-        f"{tr['best_epoch_on_val']}{' of the second schedule' if init else ''}, the best on val. "
+        f"{tr['best_epoch_on_val']}{f' of the {ORDINALS[len(chain) - 2]} schedule' if len(chain) > 1 else ''}, "
+        "the best on val. "
         f"Card dated {card['date']}.",
         "",
     ])

@@ -231,9 +231,12 @@ def _start_from(weights: str, model: DenseNet, classes) -> dict:
     with torch.no_grad():
         model.load_state_dict(source.state_dict(), strict=True)
     earlier = source_card.data.get("training", {})
-    return {"weights_file": Path(weights).name, "weights_sha256": sha256_hex(Path(weights)),
-            "epochs_run": earlier.get("epochs_run"), "wall_time_s": earlier.get("wall_time_s"),
-            "val_top1": source_card.data.get("metrics", {}).get("val_top1")}
+    record = {"weights_file": Path(weights).name, "weights_sha256": sha256_hex(Path(weights)),
+              "epochs_run": earlier.get("epochs_run"), "wall_time_s": earlier.get("wall_time_s"),
+              "val_top1": source_card.data.get("metrics", {}).get("val_top1")}
+    if earlier.get("init"):  # those weights were themselves a later schedule: keep the whole chain
+        record["init"] = earlier["init"]
+    return record
 
 
 def train(args: TrainArgs, log=print) -> dict:

@@ -98,6 +98,12 @@ def test_a_second_schedule_starts_from_the_given_weights(trained, tmp_path):
     assert card["training"]["init"]["weights_sha256"] == load_card(out).data["weights_sha256"]
     assert card["training"]["init"]["epochs_run"] == 4
     assert "init_weights" not in card["training"]["recipe"]
+    # A third schedule from the second's weights keeps the whole chain, oldest last.
+    third = train(tiny_args(root, tmp_path / "third.safetensors", epochs=1, lr=1e-12, warmup_epochs=0, eval_size=48,
+                            init_weights=str(tmp_path / "second.safetensors")), log=lambda *a: None)
+    chain = third["training"]["init"]
+    assert chain["weights_sha256"] == load_card(tmp_path / "second.safetensors").data["weights_sha256"]
+    assert chain["epochs_run"] == 1 and chain["init"]["epochs_run"] == 4 and "init" not in chain["init"]
 
 
 def test_a_second_schedule_refuses_other_classes(trained, tmp_path):
