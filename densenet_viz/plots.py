@@ -60,17 +60,16 @@ def growth_sweep(config: DenseNetConfig, ks: tuple[int, ...]) -> dict[int, Plan]
     return {k: plan_network(config.replace(growth_rate=k)) for k in ks}
 
 
-def _hover_templates(series: GrowthSeries, lang: str) -> list[str]:
-    """Per-point hover templates that read y live, so the k slider only has to restyle y."""
-    out = []
-    for stage in series.stages:
-        key = "arch.hover_transition" if stage == "transition" else "arch.hover_layer"
-        out.append(t(key, lang, name="%{customdata[0]}", channels="%{y}", hw="%{customdata[1]}") + "<extra></extra>")
-    return out
-
-
-def _customdata(series: GrowthSeries) -> list[list]:
-    return [[name, hw] for name, hw in zip(series.names, series.hw, strict=True)]
+def _hover(series: GrowthSeries, lang: str) -> tuple[str, list[list]]:
+    """One hover template for every point and its customdata (name, H=W, the transition's two notes).
+    One template, not one per point: plotly.js formats a per-point template array on every redraw,
+    about 25 ms of each slider press (bench.slider_latency). ``%{y}`` is read live, so the in-chart k
+    slider only has to restyle y."""
+    template = t("arch.hover", lang, name="%{customdata[0]}", channels="%{y}", hw="%{customdata[1]}",
+                 compressed="%{customdata[2]}", pooled="%{customdata[3]}") + "<extra></extra>"
+    notes = {"transition": (t("arch.hover_compressed", lang), t("arch.hover_pooled", lang))}
+    return template, [[name, hw, *notes.get(stage, ("", ""))]
+                      for name, hw, stage in zip(series.names, series.hw, series.stages, strict=True)]
 
 
 def _k_title(plan: Plan, lang: str, label: str = "") -> str:
@@ -107,10 +106,11 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
     plan = plan_network(config)
     series = growth_series(plan)
     fig = go.Figure()
+    template, customdata = _hover(series, lang)
     fig.add_trace(go.Scatter(
         x=list(series.x), y=list(series.channels), mode="lines+markers", name=t("arch.trace_channels", lang),
-        line={"color": MAIN_COLOR, "width": 2}, marker={"size": 4}, customdata=_customdata(series),
-        hovertemplate=_hover_templates(series, lang),
+        line={"color": MAIN_COLOR, "width": 2}, marker={"size": 4}, customdata=customdata,
+        hovertemplate=template,
     ))
     fig.add_trace(go.Scatter(
         x=list(series.x), y=list(series.hw), mode="lines", name=t("arch.trace_hw", lang), yaxis="y2",
@@ -123,8 +123,8 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
         fig.add_trace(go.Scatter(
             x=list(other.x), y=list(other.channels), mode="lines",
             name=t("arch.trace_compare", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
-            line={"color": COMPARE_COLOR, "width": 2, "dash": "dash"}, customdata=_customdata(other),
-            hovertemplate=_hover_templates(other, lang),
+            line={"color": COMPARE_COLOR, "width": 2, "dash": "dash"}, customdata=_hover(other, lang)[1],
+            hovertemplate=template,
         ))
 
     shapes, annotations = [], []
@@ -143,12 +143,16 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
         title={"text": _k_title(plan, lang)},
         xaxis={"title": {"text": t("arch.x_position", lang)}, "range": [0.5, len(series.x) + 0.5]},
         # Fixed ranges: the play animation draws partial traces, and autorange would jump while it runs.
-        yaxis={"title": {"text": t("arch.y_channels", lang)}, "range": _y_range(plan, compare_top)},
-        yaxis2={"title": {"text": t("arch.y_hw", lang)}, "overlaying": "y", "side": "right", "type": "log",
+        # Axis titles in their trace's colour name the two curves; a legend is drawn only for a compared
+        # config (drawing it cost about 10 ms of every slider press, bench.slider_latency).
+        yaxis={"title": {"text": t("arch.y_channels", lang), "font": {"color": MAIN_COLOR}},
+               "range": _y_range(plan, compare_top)},
+        yaxis2={"title": {"text": t("arch.y_hw", lang), "font": {"color": HW_COLOR}}, "overlaying": "y",
+                "side": "right", "type": "log",
                 "range": [math.log10(min(series.hw)) - 0.1, math.log10(max(series.hw)) + 0.1],
                 "showgrid": False, "tickvals": sorted(set(series.hw)),
                 "ticktext": [str(v) for v in sorted(set(series.hw))]},
-        shapes=shapes, annotations=annotations, hovermode="closest",
+        shapes=shapes, annotations=annotations, hovermode="closest", showlegend=compare is not None,
         legend={"orientation": "h", "y": -0.45 if in_browser else -0.15, "x": 0},
         margin={"t": 70, "b": 40, "l": 60, "r": 60}, height=520 if in_browser else 440,
     )

@@ -57,6 +57,13 @@ def tables(at) -> list:
     return [el.value for el in at.dataframe]
 
 
+def open_sections(at, *keys: str):
+    """Open lazy expanders (``ui.architecture_view.lazy_section``) by their keys, as a click would, and rerun."""
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()
+
+
 def charts(at) -> dict[str, dict]:
     """The page's Plotly figures as JSON, by the widget key at the end of their element id."""
     import json

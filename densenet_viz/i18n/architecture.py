@@ -13,13 +13,17 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "k = {k}: {params} parameters, {final} channels before the classifier",
         "k = {k}：参数 {params} 个，分类器之前共 {final} 个通道",
     ),
-    "arch.hover_layer": (
-        "{name}<br>receives {channels} channels<br>{hw}×{hw} maps",
-        "{name}<br>接收 {channels} 个通道<br>特征图 {hw}×{hw}",
+    "arch.hover": (
+        "{name}<br>receives {channels} channels{compressed}<br>{hw}×{hw} maps{pooled}",
+        "{name}<br>接收 {channels} 个通道{compressed}<br>特征图 {hw}×{hw}{pooled}",
     ),
-    "arch.hover_transition": (
-        "{name}<br>receives {channels} channels (compressed by θ here)<br>{hw}×{hw} maps, pooled to half",
-        "{name}<br>接收 {channels} 个通道（在此按 θ 压缩）<br>特征图 {hw}×{hw}，池化后减半",
+    "arch.hover_compressed": (
+        " (compressed by θ here)",
+        "（在此按 θ 压缩）",
+    ),
+    "arch.hover_pooled": (
+        ", pooled to half",
+        "，池化后减半",
     ),
     "arch.block_label": (
         "Block {b} · {hw}×{hw}",

@@ -81,18 +81,31 @@ def metrics_section(config: DenseNetConfig, plan: Plan, compare: DenseNetConfig 
     st.caption(t("arch.memory_caption", lang))  # the Why DenseNet page charts it against depth, measured
 
 
+def lazy_section(label: str, key: str):
+    """A closed-by-default expander whose content is computed and sent only while it is open (its state
+    is ``st.session_state[key]``); returns the container when open, else None. Why: every sidebar change
+    redraws the whole page in the browser, and a closed section then costs its header alone."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def table_section(config: DenseNetConfig, lang: str) -> None:
-    st.subheader(t("arch.table_header", lang))
-    rows, csv = _layer_table(config, lang)
-    show_table(rows, key="arch_table", height=360)
-    st.download_button(t("arch.download_csv", lang), csv,
-                       file_name=f"densenet_k{config.growth_rate}_{'-'.join(map(str, config.block_config))}.csv",
-                       mime="text/csv", key="arch_csv", on_click="ignore")
+    box = lazy_section(t("arch.table_header", lang), "arch_table_open")
+    if box is None:
+        return
+    with box:
+        rows, csv = _layer_table(config, lang)
+        show_table(rows, key="arch_table", height=360)
+        st.download_button(t("arch.download_csv", lang), csv,
+                           file_name=f"densenet_k{config.growth_rate}_{'-'.join(map(str, config.block_config))}.csv",
+                           mime="text/csv", key="arch_csv", on_click="ignore")
 
 
 def code_section(config: DenseNetConfig, lang: str) -> None:
-    st.subheader(t("arch.code_header", lang))
-    tab_pkg, tab_tv = st.tabs([t("arch.code_package", lang), t("arch.code_torchvision", lang)])
+    box = lazy_section(t("arch.code_header", lang), "arch_code_open")
+    if box is None:
+        return
+    tab_pkg, tab_tv = box.tabs([t("arch.code_package", lang), t("arch.code_torchvision", lang)])
     tab_pkg.code(package_code(config), language="python")
     code = torchvision_code(config)
     if code is None:

@@ -9,7 +9,7 @@ from densenet_viz.config import PRESETS
 from densenet_viz.i18n import EN
 from densenet_viz.plan import format_bytes, plan_network
 
-from testkit import open_page, tables
+from testkit import open_page, open_sections, tables
 
 PAGE = "pages/architecture.py"
 
@@ -29,7 +29,7 @@ def _widths(config) -> list[int]:
 
 
 def test_loads_with_the_plan_of_densenet121():
-    at = _open()
+    at = open_sections(_open(), "arch_code_open")
     spec = _spec(at)
     assert spec["data"][0]["y"] == _widths(PRESETS["densenet121"])
     # The chart's own k slider and Play only when asked: they make every sidebar change heavier to redraw.
@@ -45,8 +45,22 @@ def test_loads_with_the_plan_of_densenet121():
     assert "torchvision.models.DenseNet(" in at.code[1].value
 
 
-def test_layer_table_is_the_plan_and_follows_k():
+def test_table_and_code_are_sent_only_while_their_section_is_open():
     at = _open()
+    labels = [e.label for e in at.expander]
+    assert labels[1:] == ["Per-layer table", "Copy as PyTorch"]
+    assert not at.code and not tables(at) and not at.get("download_button")
+    open_sections(at, "arch_code_open")
+    assert len(at.code) == 2 and not tables(at)
+    open_sections(at, "arch_table_open")
+    assert len(tables(at)) == 1 and len(at.get("download_button")) == 1
+    at.session_state["arch_code_open"] = False
+    at.run()
+    assert not at.code and len(tables(at)) == 1
+
+
+def test_layer_table_is_the_plan_and_follows_k():
+    at = open_sections(_open(), "arch_table_open")
     out = EN["arch.col_out_channels"]
     for config in (PRESETS["densenet121"], PRESETS["densenet121"].replace(growth_rate=12)):
         at.sidebar.slider(key="cfg_k").set_value(config.growth_rate).run()
@@ -118,7 +132,7 @@ def test_build_refuses_what_does_not_fit(monkeypatch):
 
 @pytest.mark.parametrize("stem", ["cifar"])
 def test_torchvision_code_refused_for_cifar(stem):
-    at = _open()
+    at = open_sections(_open(), "arch_code_open")
     at.sidebar.radio(key="cfg_stem").set_value(stem).run()
     at.sidebar.number_input(key="cfg_size").set_value(32).run()
     assert len(at.code) == 1

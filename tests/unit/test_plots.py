@@ -73,6 +73,18 @@ def test_growth_figure_without_in_browser_controls_is_light():
     assert len(heavy.to_json()) > 2.5 * len(fig.to_json())  # what every sidebar change would ship and parse
 
 
+def test_growth_figure_hover_is_one_template_with_per_point_notes():
+    fig = make_growth_figure(D121, "en", in_browser=False)
+    trace = fig.data[0]
+    assert isinstance(trace.hovertemplate, str)  # one template: a per-point array slows every redraw
+    stages = growth_series(plan_network(D121)).stages
+    for (name, hw, compressed, pooled), stage in zip(trace.customdata, stages, strict=True):
+        assert bool(compressed) == bool(pooled) == (stage == "transition"), name
+    assert list(trace.customdata[6]) == ["features.transition1", 56, " (compressed by θ here)", ", pooled to half"]
+    assert not fig.layout.showlegend  # the axis titles name the curves
+    assert make_growth_figure(D121, "en", compare=D121.replace(growth_rate=12), in_browser=False).layout.showlegend
+
+
 def test_growth_figure_blocks_annotations_and_play_frames():
     fig = make_growth_figure(D121, "en")
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
