@@ -78,7 +78,7 @@ def test_growth_figure_hover_is_one_template_with_per_point_notes():
     trace = fig.data[0]
     assert isinstance(trace.hovertemplate, str)  # one template: a per-point array slows every redraw
     stages = growth_series(plan_network(D121)).stages
-    for (name, hw, compressed, pooled), stage in zip(trace.customdata, stages, strict=True):
+    for (name, _hw, compressed, pooled), stage in zip(trace.customdata, stages, strict=True):
         assert bool(compressed) == bool(pooled) == (stage == "transition"), name
     assert list(trace.customdata[6]) == ["features.transition1", 56, " (compressed by θ here)", ", pooled to half"]
     assert not fig.layout.showlegend  # the axis titles name the curves
