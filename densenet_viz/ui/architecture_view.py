@@ -41,6 +41,15 @@ def _layer_table(config: DenseNetConfig, lang: str):
     return shown, layer_table_csv(plan)
 
 
+def compared_config(config: DenseNetConfig) -> DenseNetConfig | None:
+    """The overlaid config, read from the compare widgets' state: the widgets are drawn below the chart,
+    so that a sidebar change sends the chart before them (bench.slider_latency)."""
+    state = st.session_state
+    if not state.get("arch_compare") or "arch_k2" not in state:
+        return None
+    return config.replace(growth_rate=int(state["arch_k2"]), compression=float(state["arch_theta2"]))
+
+
 def compare_controls(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
     """An optional second config (k and θ changed) to overlay; None when off."""
     with st.expander(t("arch.compare_header", lang), expanded=bool(st.session_state.get("arch_compare"))):
