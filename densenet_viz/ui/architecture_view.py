@@ -50,19 +50,18 @@ def compared_config(config: DenseNetConfig) -> DenseNetConfig | None:
     return config.replace(growth_rate=int(state["arch_k2"]), compression=float(state["arch_theta2"]))
 
 
-def compare_controls(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
-    """An optional second config (k and θ changed) to overlay; None when off."""
+def compare_controls(config: DenseNetConfig, lang: str) -> None:
+    """The controls of an optional second config (k and θ changed) to overlay; ``compared_config`` reads them."""
     with st.expander(t("arch.compare_header", lang), expanded=bool(st.session_state.get("arch_compare"))):
-        on = st.toggle(t("arch.compare_toggle", lang), key="arch_compare")
+        on = st.toggle(t("arch.compare_toggle", lang), key="arch_compare")  # only enables the sliders
         if "arch_k2" not in st.session_state:  # defaults set once: a changing value= would reset the widget
             st.session_state["arch_k2"] = 12 if config.growth_rate != 12 else 32
             st.session_state["arch_theta2"] = float(config.compression)
         c1, c2 = st.columns(2)
         k, theta = FIELDS["growth_rate"], FIELDS["compression"]
-        k2 = c1.slider(t("arch.compare_k", lang), int(k.lo), int(k.hi), key="arch_k2", disabled=not on)
-        theta2 = c2.slider(t("arch.compare_theta", lang), theta.lo, theta.hi, step=theta.step, key="arch_theta2",
-                           disabled=not on)
-    return config.replace(growth_rate=int(k2), compression=float(theta2)) if on else None
+        c1.slider(t("arch.compare_k", lang), int(k.lo), int(k.hi), key="arch_k2", disabled=not on)
+        c2.slider(t("arch.compare_theta", lang), theta.lo, theta.hi, step=theta.step, key="arch_theta2",
+                  disabled=not on)
 
 
 def _metric_row(label: str, m: dict, ref: dict | None, lang: str) -> None:
