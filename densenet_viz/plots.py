@@ -60,16 +60,19 @@ def growth_sweep(config: DenseNetConfig, ks: tuple[int, ...]) -> dict[int, Plan]
     return {k: plan_network(config.replace(growth_rate=k)) for k in ks}
 
 
-def _hover(series: GrowthSeries, lang: str) -> tuple[str, list[list]]:
-    """One hover template for every point and its customdata (name, H=W, the transition's two notes).
-    One template, not one per point: plotly.js formats a per-point template array on every redraw,
-    about 25 ms of each slider press (bench.slider_latency). ``%{y}`` is read live, so the in-chart k
-    slider only has to restyle y."""
-    template = t("arch.hover", lang, name="%{customdata[0]}", channels="%{y}", hw="%{customdata[1]}",
-                 compressed="%{customdata[2]}", pooled="%{customdata[3]}") + "<extra></extra>"
+def _hover_template(lang: str) -> str:
+    """One hover template for every point, its per-point text in customdata (``_hover_data``). One template,
+    not one per point: plotly.js formats a per-point template array on every redraw, about 25 ms of each
+    slider press (bench.slider_latency). ``%{y}`` is read live, so the in-chart k slider only restyles y."""
+    return t("arch.hover", lang, name="%{customdata[0]}", channels="%{y}", hw="%{customdata[1]}",
+             compressed="%{customdata[2]}", pooled="%{customdata[3]}") + "<extra></extra>"
+
+
+def _hover_data(series: GrowthSeries, lang: str) -> list[list]:
+    """Per point: module name, H=W, and a transition's two notes (empty for dense layers)."""
     notes = {"transition": (t("arch.hover_compressed", lang), t("arch.hover_pooled", lang))}
-    return template, [[name, hw, *notes.get(stage, ("", ""))]
-                      for name, hw, stage in zip(series.names, series.hw, series.stages, strict=True)]
+    return [[name, hw, *notes.get(stage, ("", ""))]
+            for name, hw, stage in zip(series.names, series.hw, series.stages, strict=True)]
 
 
 def _k_title(plan: Plan, lang: str, label: str = "") -> str:
@@ -106,10 +109,10 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
     plan = plan_network(config)
     series = growth_series(plan)
     fig = go.Figure()
-    template, customdata = _hover(series, lang)
+    template = _hover_template(lang)
     fig.add_trace(go.Scatter(
         x=list(series.x), y=list(series.channels), mode="lines+markers", name=t("arch.trace_channels", lang),
-        line={"color": MAIN_COLOR, "width": 2}, marker={"size": 4}, customdata=customdata,
+        line={"color": MAIN_COLOR, "width": 2}, marker={"size": 4}, customdata=_hover_data(series, lang),
         hovertemplate=template,
     ))
     fig.add_trace(go.Scatter(
@@ -123,7 +126,7 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
         fig.add_trace(go.Scatter(
             x=list(other.x), y=list(other.channels), mode="lines",
             name=t("arch.trace_compare", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
-            line={"color": COMPARE_COLOR, "width": 2, "dash": "dash"}, customdata=_hover(other, lang)[1],
+            line={"color": COMPARE_COLOR, "width": 2, "dash": "dash"}, customdata=_hover_data(other, lang),
             hovertemplate=template,
         ))
 

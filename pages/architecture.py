@@ -7,9 +7,7 @@ from densenet_viz.i18n import t
 from densenet_viz.ui.architecture_view import (
     build_section,
     code_section,
-    compare_controls,
-    compared_config,
-    growth_figure,
+    growth_section,
     metrics_section,
     table_section,
 )
@@ -23,14 +21,7 @@ plan = cached_plan(config)
 
 st.title(t("arch.title", lang))
 st.markdown(t("arch.intro", lang))
-# The chart goes first, its controls below it (their state is read before they are drawn): on a
-# sidebar change the browser gets the chart's message before the controls' (bench.slider_latency).
-compare = compared_config(config)
-in_browser = bool(st.session_state.get("arch_in_browser", False))
-st.plotly_chart(growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth")
-st.caption(t("arch.growth_caption", lang))
-st.toggle(t("arch.in_browser", lang), key="arch_in_browser", help=t("arch.in_browser_help", lang))
-compare_controls(config, lang)
+compare = growth_section(config, lang)
 metrics_section(config, plan, compare, lang)
 table_section(config, lang)
 code_section(config, lang)

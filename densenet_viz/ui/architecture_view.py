@@ -41,17 +41,29 @@ def _layer_table(config: DenseNetConfig, lang: str):
     return shown, layer_table_csv(plan)
 
 
-def compared_config(config: DenseNetConfig) -> DenseNetConfig | None:
-    """The overlaid config, read from the compare widgets' state: the widgets are drawn below the chart,
-    so that a sidebar change sends the chart before them (bench.slider_latency)."""
+def growth_section(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
+    """The growth chart, then its controls (the in-browser toggle, the compared config); returns the
+    compared config or None. The controls' state is read before they are drawn, so a sidebar change
+    sends the chart's message before theirs (bench.slider_latency)."""
+    compare = _compared_config(config)
+    in_browser = bool(st.session_state.get("arch_in_browser", False))
+    st.plotly_chart(growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth")
+    st.caption(t("arch.growth_caption", lang))
+    st.toggle(t("arch.in_browser", lang), key="arch_in_browser", help=t("arch.in_browser_help", lang))
+    _compare_controls(config, lang)
+    return compare
+
+
+def _compared_config(config: DenseNetConfig) -> DenseNetConfig | None:
+    """The overlaid config, from the compare widgets' state (None when off or not drawn yet)."""
     state = st.session_state
     if not state.get("arch_compare") or "arch_k2" not in state:
         return None
     return config.replace(growth_rate=int(state["arch_k2"]), compression=float(state["arch_theta2"]))
 
 
-def compare_controls(config: DenseNetConfig, lang: str) -> None:
-    """The controls of an optional second config (k and θ changed) to overlay; ``compared_config`` reads them."""
+def _compare_controls(config: DenseNetConfig, lang: str) -> None:
+    """The controls of an optional second config (k and θ changed) to overlay; ``_compared_config`` reads them."""
     with st.expander(t("arch.compare_header", lang), expanded=bool(st.session_state.get("arch_compare"))):
         on = st.toggle(t("arch.compare_toggle", lang), key="arch_compare")  # only enables the sliders
         if "arch_k2" not in st.session_state:  # defaults set once: a changing value= would reset the widget
