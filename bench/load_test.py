@@ -195,7 +195,7 @@ PHASES = ("open", "upload", "slider")
 async def _drive(url: str, pid: int, photos: list[Path], expected: dict, classes, timeout_s: float,
                  stagger_s: float, trivial: bool = False) -> tuple[list[SessionResult], dict[str, float], list]:
     """All sessions through the three phases; returns their results, the server's CPU seconds per phase and
-    the bystander's (rerun started, rerun finished) seconds."""
+    the bystander's (rerun started, rerun finished, sent at) seconds."""
     from playwright.async_api import async_playwright
 
     from densenet_viz.i18n import t
@@ -222,11 +222,11 @@ async def _drive(url: str, pid: int, photos: list[Path], expected: dict, classes
                                          timeout_s * 1000, upload_label, barriers, mark, screenshot=i == 0,
                                          trivial=trivial)
 
-            async def bystander() -> list[tuple[float, float]]:
+            async def bystander() -> list[tuple[float, float, float]]:
                 """Another session, on the Architecture page, driven over the websocket with no browser (a
                 31st browser would measure its own starvation): while the students' photos are explained,
-                move its k slider every 2 s, up to BYSTANDER_PROBES times; (rerun started, rerun finished)
-                seconds for each move whose rerun ran the sidebar with the new k."""
+                move its k slider every 2 s, up to BYSTANDER_PROBES times; (rerun started, rerun finished) seconds
+                and the Unix time it was sent, for each move whose rerun ran the sidebar with the new k."""
                 probes = []
                 try:
                     async with ProtocolSession(url, timeout_s=SLIDER_LIMIT_S) as other:
@@ -237,9 +237,10 @@ async def _drive(url: str, pid: int, photos: list[Path], expected: dict, classes
                             if cpu.get("upload"):
                                 break  # every student has seen the prediction: no longer "during"
                             k = 31 - j % 2
+                            sent_at = time.time()  # wall clock, to line a slow probe up with server samples
                             started, finished = await other.set_slider("cfg_k", k)
                             if trivial or f"k={k}&" in other.query_string + "&":
-                                probes.append((started, finished))
+                                probes.append((started, finished, sent_at))
                 except Exception as exc:  # noqa: BLE001 - a failed probe is a missing number, not a crash
                     print(f"bystander probe failed: {type(exc).__name__}: {exc}", file=sys.stderr)
                 return probes

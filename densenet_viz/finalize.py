@@ -64,10 +64,16 @@ def synthetic_top_probs(model, card: ModelCard, temperature: float, n: int = 200
     return softmax(predict_logits_for(model, card, images), temperature).max(1)
 
 
+class NotBetterOnVal(Exception):
+    """The new model does not beat the current one on val: nothing was written and test was not run."""
+
+
 def finalize(weights: str | Path, data: str | Path, other: str | Path | None, out: str | Path,
-             sizes=(192, 208, 224), log=print, notes=(), min_input_size: int = MIN_INPUT_SIZE) -> dict:
-    """Choose on val, measure on test, write ``out`` and its card; returns the card. ``min_input_size``
-    exists for tests with tiny models; the shipped model keeps the default."""
+             sizes=(192, 208, 224), log=print, notes=(), min_input_size: int = MIN_INPUT_SIZE,
+             must_beat: float | None = None) -> dict:
+    """Choose on val, measure on test, write ``out`` and its card; returns the card. With ``must_beat``
+    (the current model's val top-1), a model whose val top-1 at its best input size is not higher raises
+    ``NotBetterOnVal`` before test is touched. ``min_input_size`` exists for tests with tiny models."""
     data = Path(data)
     if any(s < min_input_size for s in sizes):
         raise ValueError(f"input sizes below {min_input_size} px are not allowed: {sizes}")
@@ -83,6 +89,8 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
     size = max(sizes, key=lambda s: (round(sweep[s][0], 6), s))
     card = with_input_size(card, size)
     val_acc, val_logits, val_labels = sweep[size]
+    if must_beat is not None and val_acc <= must_beat:
+        raise NotBetterOnVal(f"val top-1 {val_acc:.4f} at {size}px does not beat the current {must_beat:.4f}")
 
     # 2. Temperature on val.
     temperature = round(fit_temperature(val_logits, val_labels), 4)  # as the card stores and the app applies it

@@ -4,7 +4,8 @@
         --data ../shared/data/flowers --other ../shared/data/other_flowers \
         --out assets/models/flowers-densenet121.safetensors
 
-A new model replaces the current one at ``--out`` only if it beats it on val (``--force`` overrides).
+A new model replaces the current one at ``--out`` only if its val top-1, at the best of ``--sizes``, beats
+the current model's at its own input size; the test split is not touched otherwise (``--force`` overrides).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import torch
 
 from densenet_viz.evaluate import folder_logits
-from densenet_viz.finalize import finalize
+from densenet_viz.finalize import NotBetterOnVal, finalize
 from densenet_viz.weights import load_model
 
 
@@ -38,14 +39,16 @@ def main() -> int:
     a = p.parse_args()
     torch.set_num_threads(2)
     data, out = Path(a.data), Path(a.out)
-    new_val = val_top1(Path(a.weights), data)
+    current = None
     if out.is_file() and not a.force:
-        old_val = val_top1(out, data)
-        print(f"val top-1: new {new_val:.4f}, current {old_val:.4f}")
-        if new_val <= old_val:
-            print("the current model is as good or better on val: nothing written", file=sys.stderr)
-            return 1
-    finalize(a.weights, data, a.other, out, sizes=tuple(int(s) for s in a.sizes.split(",")), notes=a.note)
+        current = val_top1(out, data)
+        print(f"val top-1 of the current model: {current:.4f}")
+    try:
+        finalize(a.weights, data, a.other, out, sizes=tuple(int(s) for s in a.sizes.split(",")), notes=a.note,
+                 must_beat=current)
+    except NotBetterOnVal as exc:
+        print(f"{exc}: nothing written, test not run", file=sys.stderr)
+        return 1
     return 0
 
 

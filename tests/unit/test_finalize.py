@@ -12,7 +12,7 @@ from PIL import Image
 
 from densenet_viz.calibration import expected_calibration_error, softmax
 from densenet_viz.evaluate import folder_logits
-from densenet_viz.finalize import finalize
+from densenet_viz.finalize import NotBetterOnVal, finalize
 from densenet_viz.model import build_densenet
 from densenet_viz.weights import load_model, save_model
 
@@ -82,3 +82,15 @@ def test_sizes_below_the_minimum_are_refused(run):
     root, out, _, _ = run
     with pytest.raises(ValueError, match="below 192"):
         finalize(out, root / "flowers", None, root / "x.safetensors", sizes=(160,))
+
+
+def test_a_model_not_better_on_val_is_refused_before_test(run):
+    root, out, card, _ = run
+    logs, target = [], root / "refused.safetensors"
+    best = max(card["metrics"]["val_top1_by_input_size"].values())
+    with pytest.raises(NotBetterOnVal, match="does not beat"):
+        finalize(out, root / "flowers", root / "other", target, sizes=(32, 48), log=logs.append,
+                 min_input_size=32, must_beat=best)  # a tie is not a win
+    assert not target.exists()
+    assert not any("test" in line or "threshold" in line for line in logs)  # stopped after the size sweep
+    assert len(logs) == 2
