@@ -199,6 +199,8 @@ def browser_executable(nice: int, folder: Path) -> str:
     own, so a plain ``nice`` changed nothing: the browsers' session still got half the cores. In a
     classroom the browsers run on the students' machines; here 30 of them share the server's two cores."""
     exe = chromium_executable()
+    if exe is None:
+        raise FileNotFoundError("Chromium not found: apt-get install chromium, or set CHROMIUM_PATH")
     if nice <= 0:
         return exe
     launcher = folder / "chromium-niced"

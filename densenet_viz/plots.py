@@ -144,20 +144,21 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
 
     layout = dict(
         title={"text": _k_title(plan, lang)},
-        xaxis={"title": {"text": t("arch.x_position", lang)}, "range": [0.5, len(series.x) + 0.5]},
+        xaxis={"title": {"text": t("arch.x_position", lang)}, "range": [0.5, len(series.x) + 0.5],
+               "automargin": False},
         # Fixed ranges: the play animation draws partial traces, and autorange would jump while it runs.
         # Axis titles in their trace's colour name the two curves; a legend is drawn only for a compared
         # config (drawing it cost about 10 ms of every slider press, bench.slider_latency).
         yaxis={"title": {"text": t("arch.y_channels", lang), "font": {"color": MAIN_COLOR}},
-               "range": _y_range(plan, compare_top)},
+               "range": _y_range(plan, compare_top), "automargin": False},
         yaxis2={"title": {"text": t("arch.y_hw", lang), "font": {"color": HW_COLOR}}, "overlaying": "y",
                 "side": "right", "type": "log",
                 "range": [math.log10(min(series.hw)) - 0.1, math.log10(max(series.hw)) + 0.1],
-                "showgrid": False, "tickvals": sorted(set(series.hw)),
+                "showgrid": False, "tickvals": sorted(set(series.hw)), "automargin": False,
                 "ticktext": [str(v) for v in sorted(set(series.hw))]},
         shapes=shapes, annotations=annotations, hovermode="closest", showlegend=compare is not None,
         legend={"orientation": "h", "y": -0.45 if in_browser else -0.15, "x": 0},
-        margin={"t": 70, "b": 40, "l": 60, "r": 60}, height=520 if in_browser else 440,
+        margin={"t": 70, "b": 60, "l": 80, "r": 70}, height=520 if in_browser else 440,
     )
     if in_browser:
         sweep = growth_sweep(config, ks)

@@ -85,6 +85,15 @@ def test_growth_figure_hover_is_one_template_with_per_point_notes():
     assert make_growth_figure(D121, "en", compare=D121.replace(growth_rate=12), in_browser=False).layout.showlegend
 
 
+def test_growth_figure_margins_are_fixed():
+    # Streamlit's theme turns on automargin; with it, plotly.js measured the tick labels after each draw and
+    # drew again when k changed their width (about 15 ms of every slider press, bench.slider_latency).
+    layout = make_growth_figure(D121, "en", in_browser=False).layout
+    assert layout.xaxis.automargin is False and layout.yaxis.automargin is False
+    assert layout.yaxis2.automargin is False
+    assert layout.margin.l >= 80  # room for "1,000" and the axis title without the automatic push
+
+
 def test_growth_figure_blocks_annotations_and_play_frames():
     fig = make_growth_figure(D121, "en")
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
