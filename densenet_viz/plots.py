@@ -147,6 +147,8 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
         xaxis={"title": {"text": t("arch.x_position", lang)}, "range": [0.5, len(series.x) + 0.5],
                "automargin": False},
         # Fixed ranges: the play animation draws partial traces, and autorange would jump while it runs.
+        # Fixed margins (automargin off on all three axes): Streamlit's theme turns automargin on, and then
+        # plotly.js measured the tick labels after each draw and drew again when k changed their width.
         # Axis titles in their trace's colour name the two curves; a legend is drawn only for a compared
         # config (drawing it cost about 10 ms of every slider press, bench.slider_latency).
         yaxis={"title": {"text": t("arch.y_channels", lang), "font": {"color": MAIN_COLOR}},

@@ -91,7 +91,7 @@ def test_growth_figure_margins_are_fixed():
     layout = make_growth_figure(D121, "en", in_browser=False).layout
     assert layout.xaxis.automargin is False and layout.yaxis.automargin is False
     assert layout.yaxis2.automargin is False
-    assert layout.margin.l >= 80  # room for "1,000" and the axis title without the automatic push
+    assert layout.margin.l >= 80  # tick labels such as "1000" or "8k" plus the axis title
 
 
 def test_growth_figure_blocks_annotations_and_play_frames():
