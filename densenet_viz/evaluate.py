@@ -3,6 +3,7 @@ calibration, and (given a folder of other photos) how well it says "none of thes
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,20 @@ def accuracy_report(logits: np.ndarray, labels: np.ndarray, class_names) -> dict
     return {"top1": float((pred == labels).mean()), "per_class": per_class, "confusion": confusion.tolist(),
             "n": int(len(labels)), "ece": expected_calibration_error(probs, labels), "classes": list(class_names),
             "max_prob": probs.max(1).tolist(), "correct": (pred == labels).tolist()}
+
+
+def paired_comparison(new_correct, old_correct) -> dict:
+    """Two models on the same photos: top-1 of each, the photos only one of them gets right, and the exact
+    McNemar p-value (two-sided binomial test on those photos) for "the two are equally accurate"."""
+    new, old = np.asarray(new_correct, bool), np.asarray(old_correct, bool)
+    if new.shape != old.shape:
+        raise ValueError(f"the two models were scored on different photos: {new.shape} vs {old.shape}")
+    only_new, only_old = int((new & ~old).sum()), int((old & ~new).sum())
+    n, k = only_new + only_old, min(only_new, only_old)
+    # Exact, not the chi-square approximation: a few dozen disagreements is the usual case here.
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n) if n else 1.0
+    return {"new_top1": float(new.mean()), "old_top1": float(old.mean()), "n": int(new.size),
+            "only_new_correct": only_new, "only_old_correct": only_old, "mcnemar_p": p}
 
 
 def ood_report(in_report: dict, out_logits: np.ndarray, threshold: float) -> dict:

@@ -25,7 +25,7 @@ from .calibration import (
     softmax,
 )
 from .data import Preprocessing
-from .evaluate import accuracy_report, folder_logits, predict_logits_for, unlabelled_logits
+from .evaluate import accuracy_report, folder_logits, paired_comparison, predict_logits_for, unlabelled_logits
 from .model import describe_device
 from .weights import ModelCard, load_model, save_model
 
@@ -70,10 +70,11 @@ class NotBetterOnVal(Exception):
 
 def finalize(weights: str | Path, data: str | Path, other: str | Path | None, out: str | Path,
              sizes=(192, 208, 224), log=print, notes=(), min_input_size: int = MIN_INPUT_SIZE,
-             must_beat: float | None = None) -> dict:
-    """Choose on val, measure on test, write ``out`` and its card; returns the card. With ``must_beat``
-    (the current model's val top-1), a model whose val top-1 at its best input size is not higher raises
-    ``NotBetterOnVal`` before test is touched. ``min_input_size`` exists for tests with tiny models."""
+             previous_val_correct: np.ndarray | None = None) -> dict:
+    """Choose on val, measure on test, write ``out`` and its card; returns the card. With
+    ``previous_val_correct`` (the current model's per-photo correctness on val, in folder order), a model
+    whose val top-1 at its best input size is not higher raises ``NotBetterOnVal`` before test is touched;
+    otherwise the card records the paired comparison. ``min_input_size`` exists for tests with tiny models."""
     data = Path(data)
     if any(s < min_input_size for s in sizes):
         raise ValueError(f"input sizes below {min_input_size} px are not allowed: {sizes}")
@@ -89,8 +90,15 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
     size = max(sizes, key=lambda s: (round(sweep[s][0], 6), s))
     card = with_input_size(card, size)
     val_acc, val_logits, val_labels = sweep[size]
-    if must_beat is not None and val_acc <= must_beat:
-        raise NotBetterOnVal(f"val top-1 {val_acc:.4f} at {size}px does not beat the current {must_beat:.4f}")
+    versus_previous = None
+    if previous_val_correct is not None:
+        # The gate is the point estimate (the issue's rule); the paired test says how much that margin means.
+        versus_previous = paired_comparison(val_logits.argmax(1) == val_labels, previous_val_correct)
+        log("val against the current model: {only_new_correct} photos only the new one gets right, "
+            "{only_old_correct} only the current one; McNemar p = {mcnemar_p:.3f}".format(**versus_previous))
+        if val_acc <= versus_previous["old_top1"]:
+            raise NotBetterOnVal(f"val top-1 {val_acc:.4f} at {size}px does not beat the current "
+                                 f"{versus_previous['old_top1']:.4f}")
 
     # 2. Temperature on val.
     temperature = round(fit_temperature(val_logits, val_labels), 4)  # as the card stores and the app applies it
@@ -126,6 +134,8 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
                "chosen_input_size": size, "test_top1": raw["top1"], "test_per_class": raw["per_class"],
                "test_confusion": raw["confusion"], "test_n": raw["n"], "test_time_flip": card.test_flip,
                "evaluated_on": describe_device(torch.device("cpu"))}
+    if versus_previous is not None:
+        metrics["val_versus_previous"] = versus_previous
     log(f"test top-1 {raw['top1']:.4f} on {raw['n']} photos; ECE {raw['ece']:.4f} -> {calibrated['ece']:.4f}")
     if other is not None:
         other_test, _ = unlabelled_logits(model, card, other / "test")

@@ -6,6 +6,7 @@
 
 A new model replaces the current one at ``--out`` only if its val top-1, at the best of ``--sizes``, beats
 the current model's at its own input size; the test split is not touched otherwise (``--force`` overrides).
+The log and the card also give the paired comparison on val (photos only one model gets right, McNemar p).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from densenet_viz.evaluate import folder_logits
@@ -21,10 +23,11 @@ from densenet_viz.finalize import NotBetterOnVal, finalize
 from densenet_viz.weights import load_model
 
 
-def val_top1(weights: Path, data: Path) -> float:
+def val_correct(weights: Path, data: Path) -> np.ndarray:
+    """Which val photos the model at ``weights`` gets right, at its own input size, in folder order."""
     model, card = load_model(weights)
     logits, labels, _ = folder_logits(model, card, data / "val")
-    return float((logits.argmax(1) == labels).mean())
+    return logits.argmax(1) == labels
 
 
 def main() -> int:
@@ -41,11 +44,11 @@ def main() -> int:
     data, out = Path(a.data), Path(a.out)
     current = None
     if out.is_file() and not a.force:
-        current = val_top1(out, data)
-        print(f"val top-1 of the current model: {current:.4f}")
+        current = val_correct(out, data)
+        print(f"val top-1 of the current model: {current.mean():.4f}")
     try:
         finalize(a.weights, data, a.other, out, sizes=tuple(int(s) for s in a.sizes.split(",")), notes=a.note,
-                 must_beat=current)
+                 previous_val_correct=current)
     except NotBetterOnVal as exc:
         print(f"{exc}: nothing written, test not run", file=sys.stderr)
         return 1

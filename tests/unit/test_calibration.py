@@ -59,3 +59,20 @@ def test_threshold_flags_at_most_the_allowed_share_of_correct_photos():
     looser = choose_threshold(in_top, correct, out_top, max_in_flagged=0.2)
     assert looser["threshold"] >= r["threshold"] and looser["out_flagged"] >= r["out_flagged"]
     assert NoneOfTheseRule(0.6).flags(np.array([[0.5, 0.5], [0.7, 0.3]])).tolist() == [True, False]
+
+
+def test_paired_comparison_on_hand_computed_examples():
+    from densenet_viz.evaluate import paired_comparison
+
+    # 6 photos only the new model gets right, 2 only the old one, 3 both, 1 neither.
+    new = [1] * 6 + [0] * 2 + [1] * 3 + [0]
+    old = [0] * 6 + [1] * 2 + [1] * 3 + [0]
+    got = paired_comparison(new, old)
+    assert (got["only_new_correct"], got["only_old_correct"], got["n"]) == (6, 2, 12)
+    assert got["new_top1"] == pytest.approx(9 / 12) and got["old_top1"] == pytest.approx(5 / 12)
+    # Two-sided exact binomial on 8 disagreements: 2 * P(X <= 2) = 2 * (1 + 8 + 28) / 256.
+    assert got["mcnemar_p"] == pytest.approx(74 / 256)
+    assert paired_comparison([1, 0], [1, 0])["mcnemar_p"] == 1.0  # no disagreements: no evidence either way
+    assert paired_comparison([1] * 10, [0] * 10)["mcnemar_p"] == pytest.approx(2 / 1024)
+    with pytest.raises(ValueError, match="different photos"):
+        paired_comparison([1, 0], [1])

@@ -11,6 +11,7 @@ import torch
 from PIL import Image
 
 from densenet_viz.calibration import expected_calibration_error, softmax
+from densenet_viz.data import list_images
 from densenet_viz.evaluate import folder_logits
 from densenet_viz.finalize import NotBetterOnVal, finalize
 from densenet_viz.model import build_densenet
@@ -87,10 +88,31 @@ def test_sizes_below_the_minimum_are_refused(run):
 def test_a_model_not_better_on_val_is_refused_before_test(run):
     root, out, card, _ = run
     logs, target = [], root / "refused.safetensors"
+    n_val = len(list_images(root / "flowers" / "val"))
     best = max(card["metrics"]["val_top1_by_input_size"].values())
+    tie = np.arange(n_val) < round(best * n_val)  # as many right as the new model: a tie is not a win
     with pytest.raises(NotBetterOnVal, match="does not beat"):
         finalize(out, root / "flowers", root / "other", target, sizes=(32, 48), log=logs.append,
-                 min_input_size=32, must_beat=best)  # a tie is not a win
+                 min_input_size=32, previous_val_correct=tie)
     assert not target.exists()
     assert not any("test" in line or "threshold" in line for line in logs)  # stopped after the size sweep
-    assert len(logs) == 2
+    assert len(logs) == 3 and logs[-1].startswith("val against the current model")
+
+
+def test_a_model_better_on_val_records_the_paired_comparison(run):
+    root, _, card, _ = run
+    n_val = len(list_images(root / "flowers" / "val"))
+    # The fixture's model gets every val photo wrong (two classes, over-confident). Negating its classifier
+    # flips every prediction, so the new model gets them all right against the current one's none.
+    assert max(card["metrics"]["val_top1_by_input_size"].values()) == 0
+    model, run_card = load_model(root / "run.safetensors", calibrated=False)
+    with torch.no_grad():
+        model.classifier.weight.neg_()
+        model.classifier.bias.neg_()
+    flipped = save_model(model, root / "flipped.safetensors", run_card.data)
+    new = finalize(flipped, root / "flowers", None, root / "better.safetensors", sizes=(32, 48),
+                   log=lambda _: None, min_input_size=32, previous_val_correct=np.zeros(n_val, bool))
+    paired = new["metrics"]["val_versus_previous"]
+    assert paired == {"new_top1": 1.0, "old_top1": 0.0, "n": n_val, "only_new_correct": n_val,
+                      "only_old_correct": 0, "mcnemar_p": pytest.approx(2 * 0.5**n_val)}
+    assert new["metrics"]["val_top1"] == 1.0
