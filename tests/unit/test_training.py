@@ -15,6 +15,7 @@ from densenet_viz.train.augment import (
     synthetic_images,
     uniform_target_loss,
 )
+from densenet_viz.train.checkpoint import compact_checkpoint
 from densenet_viz.train.ema import ModelEMA
 
 from testkit import make_flower_folder
@@ -140,3 +141,35 @@ def test_resumed_run_ships_the_best_epoch_and_equals_an_uninterrupted_run(data, 
     assert any(not torch.equal(last[f"{kind}.{k}"], v) for k, v in best_weights.items())  # epoch 4 differs
     assert [h["train_loss"] for h in straight_card["training"]["history"]] == \
         [h["train_loss"] for h in card["training"]["history"]]
+
+
+def test_a_compact_checkpoint_is_smaller_and_resumes_close_to_the_exact_one(data, tmp_path, monkeypatch):
+    vals = [0.50, 0.90, 0.30, 0.20]
+    args = tiny(data, checkpoint_dir=str(tmp_path / "ckpt"), ema=0.9)
+    monkeypatch.setattr(train_loop, "val_top1", ScriptedVal(vals, crash_at=3))
+    with pytest.raises(KeyboardInterrupt):
+        fit(args, log=lambda *a: None)
+    exact_bytes = (tmp_path / "ckpt" / "checkpoint.safetensors").stat().st_size
+    compact_bytes = compact_checkpoint(tmp_path / "ckpt", tmp_path / "compact")
+    assert compact_bytes < 0.8 * exact_bytes  # 14 of 20 bytes per weight: model, EMA, best, two moments
+
+    exact, compact = (load_file(str(tmp_path / d / "checkpoint.safetensors")) for d in ("ckpt", "compact"))
+    assert exact.keys() == compact.keys()
+    for key, val in compact.items():
+        if key.startswith(("model.", "ema.")) or val.dim() == 0:  # weights and Adam's step count stay exact
+            assert torch.equal(val, exact[key]), key
+        elif val.is_floating_point():
+            assert val.dtype == (torch.float16 if key.startswith("best.") else torch.bfloat16), key
+            torch.testing.assert_close(val.float(), exact[key], rtol=1e-2, atol=1e-6)
+
+    runs = {}
+    for name in ("ckpt", "compact"):
+        monkeypatch.setattr(train_loop, "val_top1", ScriptedVal(vals[2:]))
+        model, card = fit(args.replace(resume=True, checkpoint_dir=str(tmp_path / name)), log=lambda *a: None)
+        runs[name] = (model.state_dict(), card)
+    assert runs["compact"][1]["training"]["best_epoch_on_val"] == 2
+    losses = [[h["train_loss"] for h in card["training"]["history"]] for _, card in runs.values()]
+    assert losses[0][:2] == losses[1][:2]  # epochs before the stop are the same record
+    assert losses[1][2:] == pytest.approx(losses[0][2:], rel=1e-2)  # epochs after it differ only by rounding
+    for key, val in runs["compact"][0].items():  # epoch 2's weights, rounded to fp16 and back
+        torch.testing.assert_close(val, runs["ckpt"][0][key], rtol=1e-3, atol=1e-3, msg=key)
