@@ -9,6 +9,7 @@ RUN_DIR=${RUN_DIR:-runs/long}   # exact per-epoch checkpoints and the output; ig
 CARRIED=checkpoints/long-run    # the committed compact state that a new machine resumes from
 
 if [ "${1:-}" = carry ]; then
+  [ -f "$RUN_DIR/ckpt/checkpoint.json" ] || { echo "carry: no checkpoint in $RUN_DIR/ckpt to carry" >&2; exit 2; }
   exec .venv/bin/python -c "import sys; from densenet_viz.train.checkpoint import compact_checkpoint as c
 print(f'{sys.argv[2]}: {c(sys.argv[1], sys.argv[2]) / 1e6:.1f} MB')" "$RUN_DIR/ckpt" "$CARRIED"
 fi
