@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 
 from densenet_viz.config import ConfigError
 from densenet_viz.train import TrainArgs, fit
@@ -162,14 +162,27 @@ def test_a_compact_checkpoint_is_smaller_and_resumes_close_to_the_exact_one(data
             assert val.dtype == (torch.float16 if key.startswith("best.") else torch.bfloat16), key
             torch.testing.assert_close(val.float(), exact[key], rtol=1e-2, atol=1e-6)
 
+    # The control: the exact state with the optimiser's moments lost, the failure a bad copy would cause.
+    (tmp_path / "lost").mkdir()
+    for f in ("checkpoint.json", "checkpoint.safetensors"):
+        (tmp_path / "lost" / f).write_bytes((tmp_path / "ckpt" / f).read_bytes())
+    save_file({k: torch.zeros_like(v) if k.startswith("optim.") and v.is_floating_point() and v.dim() else v
+               for k, v in exact.items()}, str(tmp_path / "lost" / "checkpoint.safetensors"))
+
     runs = {}
-    for name in ("ckpt", "compact"):
+    for name in ("ckpt", "compact", "lost"):
         monkeypatch.setattr(train_loop, "val_top1", ScriptedVal(vals[2:]))
         model, card = fit(args.replace(resume=True, checkpoint_dir=str(tmp_path / name)), log=lambda *a: None)
         runs[name] = (model.state_dict(), card)
     assert runs["compact"][1]["training"]["best_epoch_on_val"] == 2
-    losses = [[h["train_loss"] for h in card["training"]["history"]] for _, card in runs.values()]
-    assert losses[0][:2] == losses[1][:2]  # epochs before the stop are the same record
-    assert losses[1][2:] == pytest.approx(losses[0][2:], rel=1e-2)  # epochs after it differ only by rounding
+    losses = {name: [h["train_loss"] for h in card["training"]["history"]] for name, (_, card) in runs.items()}
+    assert losses["compact"][:2] == losses["ckpt"][:2]  # epochs before the stop are the same record
+
+    def drift(name):  # how far the epochs after the stop move from the exact resume
+        return sum(abs(a - b) for a, b in zip(losses[name][2:], losses["ckpt"][2:]))
+
+    # Rounding the moments moves later losses a little: 1-2 % here on a CPU with AMX bf16 autocast, where
+    # a fixed tolerance was too tight. Losing them moves the losses far more; the bar is relative to that.
+    assert drift("compact") < drift("lost") / 4, (drift("compact"), drift("lost"))
     for key, val in runs["compact"][0].items():  # epoch 2's weights, rounded to fp16 and back
         torch.testing.assert_close(val, runs["ckpt"][0][key], rtol=1e-3, atol=1e-3, msg=key)
