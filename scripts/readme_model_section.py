@@ -16,8 +16,6 @@ sys.path.insert(0, str(ROOT))
 from densenet_viz.plan import plan_network  # noqa: E402
 from densenet_viz.weights import SHIPPED_MODEL, load_card  # noqa: E402
 
-ORDINALS = ("second", "third", "fourth", "fifth", "sixth")
-
 
 def schedules(training: dict) -> list[tuple[int, float]]:
     """(epochs, wall seconds) of each schedule that made the model, oldest first, from the card's init chain."""
@@ -40,10 +38,11 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
     chain = schedules(tr)
     if len(chain) > 1:  # later schedules started from an earlier run's weights: say each
         first, *later = chain
-        runs = f"{first[0]} epochs ({first[1] / 3600:.1f} h), " + ", ".join(
-            f"then a {ORDINALS[i]} schedule of {epochs} epochs ({wall / 3600:.1f} h)"
-            for i, (epochs, wall) in enumerate(later)) + (" from those weights," if len(later) == 1
-                                                     else ", each from the weights before it,")
+        parts = [f"{epochs} epochs ({wall / 3600:.1f} h)" for epochs, wall in later]
+        runs = (f"{first[0]} epochs ({first[1] / 3600:.1f} h), then a fine-tuning schedule of {parts[0]} from "
+                "those weights," if len(parts) == 1 else
+                f"{first[0]} epochs ({first[1] / 3600:.1f} h), then fine-tuning schedules of "
+                f"{', '.join(parts[:-1])} and {parts[-1]}, each from the weights before it,")
     else:
         runs = f"{tr['epochs_run']} epochs in {tr['wall_time_s'] / 3600:.1f} h"
     return "\n".join([
@@ -67,7 +66,7 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
         f"correctly classified flower photos, and {rule['test']['synthetic_flagged']:.1%} of made-up non-photos "
         "(checkerboards, noise, flat colours, gradients, stripes).",
         f"- **Training:** {runs} on {tr['device']}, no GPU; the weights are the EMA of epoch "
-        f"{tr['best_epoch_on_val']}{f' of the {ORDINALS[len(chain) - 2]} schedule' if len(chain) > 1 else ''}, "
+        f"{tr['best_epoch_on_val']}{' of the last schedule' if len(chain) > 1 else ''}, "
         "the best on val. "
         f"Card dated {card['date']}.",
         "",
