@@ -39,18 +39,18 @@ def model_section(path: Path = SHIPPED_MODEL) -> str:
     if len(chain) > 1:  # later schedules started from an earlier run's weights: say each
         first, *later = chain
         parts = [f"{epochs} epochs ({wall / 3600:.1f} h)" for epochs, wall in later]
-        runs = (f"{first[0]} epochs ({first[1] / 3600:.1f} h), then a fine-tuning schedule of {parts[0]} from "
-                "those weights," if len(parts) == 1 else
-                f"{first[0]} epochs ({first[1] / 3600:.1f} h), then fine-tuning schedules of "
-                f"{', '.join(parts[:-1])} and {parts[-1]}, each from the weights before it,")
+        runs = f"{first[0]} epochs ({first[1] / 3600:.1f} h), then " + (
+            f"a fine-tuning schedule of {parts[0]} from those weights," if len(parts) == 1 else
+            f"fine-tuning schedules of {', '.join(parts[:-1])} and {parts[-1]}, each from the weights before it,")
     else:
         runs = f"{tr['epochs_run']} epochs in {tr['wall_time_s'] / 3600:.1f} h"
     return "\n".join([
         f"`assets/models/flowers-densenet121.safetensors` is a DenseNet-121 (the paper's architecture and "
         f"torchvision's module names, {params:,} parameters with its five-way classifier) trained from scratch "
         "on `../shared/data/flowers`, with no pretrained weights. Its card (`assets/models/flowers-densenet121.json`; "
-        "`python -m densenet_viz card` prints it) holds the recipe, the machine, every epoch and every figure "
-        "below; `docs/training.md` tells how it was made. Every choice was made on val; test was measured once.",
+        "`python -m densenet_viz card` prints it) holds the recipe, the machine, every epoch of the last "
+        "schedule (earlier ones as summaries) and every figure below; `docs/training.md` tells how it was "
+        "made. Every choice was made on val; test was measured once.",
         "",
         f"- **Accuracy:** {m['test_top1']:.1%} top-1 on the {m['test_n']} test photos at {size}×{size} input "
         f"(the app's own preprocessing, averaged with the mirror image), so the last Grad-CAM grid is "
