@@ -210,6 +210,137 @@ class StreamlitServer:
         self.stop()
 
 
+# ------------------------------------------------------------------ steps of a browser session (sync Playwright)
+def wait_idle(page, settle_ms: int = 500, need_sidebar: bool = True, timeout_ms: float = 120_000) -> None:
+    """Wait until Streamlit's rerun has finished, stayed finished for ``settle_ms``, and the sidebar is drawn."""
+    page.wait_for_selector(APP_SELECTOR, timeout=timeout_ms)
+    page.evaluate("() => { window.__stBusyAt = undefined; }")
+    page.wait_for_function(STABLE_IDLE_JS, arg=[settle_ms, need_sidebar], timeout=timeout_ms)
+
+
+def error_texts(page) -> list[str]:
+    """The texts of the page's error elements (exceptions and st.error boxes)."""
+    return [e.inner_text()[:500] for e in page.query_selector_all(ERROR_SELECTORS)]
+
+
+def choose_upload(page) -> None:
+    """On the Explain page, switch the photo source from the built-in examples to an upload."""
+    from densenet_viz.i18n import t
+
+    page.locator('[data-testid="stMain"] [data-testid="stRadio"] label').filter(
+        has_text=t("explain.source_upload", "en")).first.click()
+    page.locator('[data-testid="stMain"] input[type="file"]').first.wait_for(state="attached")
+    wait_idle(page)
+
+
+def explain_upload(page, photo: Path) -> tuple[str, float] | None:
+    """On the Explain page, upload ``photo`` and wait for its top-5 chart; its top-1 (class, probability)."""
+    choose_upload(page)
+    page.locator('[data-testid="stMain"] input[type="file"]').first.set_input_files(str(photo))
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .some(gd => (gd.data || []).some(t => t.orientation === 'h'))""")
+    wait_idle(page)
+    return top1_from_traces(page.evaluate(PLOTLY_DATA_JS))
+
+
+def nudge(page, timeout_ms: float = 180_000) -> None:
+    """An ordinary interaction that reruns the Explain page: the heat-map opacity one step up, by keyboard."""
+    page.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]').first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    wait_idle(page, timeout_ms=timeout_ms)
+
+
+class ReplicaCluster:
+    """``deploy/replicas.sh``: N app replicas behind nginx on loopback, as a context manager, started exactly
+    as a teacher would start them. Knows each replica's process and which replica served a browser (by its
+    affinity cookie, from nginx's access log)."""
+
+    ROUTE_COOKIE = "dnx_route"
+
+    def __init__(self, replicas: int = 2, port: int | None = None, threads: int = 1):
+        self.replicas, self.threads = int(replicas), int(threads)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.prefix: Path | None = None
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout_s: float = 240.0) -> ReplicaCluster:
+        env = dict(os.environ, LISTEN=f"127.0.0.1:{self.port}", THREADS=str(self.threads))
+        self.proc = subprocess.Popen(["bash", "deploy/replicas.sh", str(self.replicas), str(self.port)], cwd=REPO,
+                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+        lines: list[str] = []
+        deadline = time.monotonic() + timeout_s
+
+        def read() -> None:
+            for line in self.proc.stdout:
+                lines.append(line)
+                if line.startswith("READY "):
+                    self.prefix = Path(line.split(" ", 1)[1].strip())
+
+        threading.Thread(target=read, daemon=True).start()
+        while self.prefix is None:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("deploy/replicas.sh did not start:\n" + "".join(lines[-30:]))
+            time.sleep(0.2)
+        return self
+
+    @property
+    def ports(self) -> list[int]:
+        return [self.port + i for i in range(1, self.replicas + 1)]
+
+    def pid(self, port: int) -> int:
+        return int((self.prefix / f"replica-{port}.pid").read_text())
+
+    def alive(self, port: int) -> bool:
+        try:
+            os.kill(self.pid(port), 0)
+            return True
+        except OSError:
+            return False
+
+    def replica_of(self, route: str) -> int | None:
+        """The port of the replica that served the websocket of the browser with affinity cookie ``route``
+        (the last one, after any failover)."""
+        import re
+
+        log = (self.prefix / "access.log").read_text()
+        ports = re.findall(rf'"GET /_stcore/stream[^"]*" \d+ route={re.escape(route)} upstream=([^ ]+)', log)
+        if not ports:
+            return None
+        return int(ports[-1].split(",")[-1].rsplit(":", 1)[1])
+
+    def kill(self, port: int) -> None:
+        """Kill one replica at once (SIGKILL: a crash, not a shutdown)."""
+        import signal
+
+        os.kill(self.pid(port), signal.SIGKILL)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            import signal
+
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if self.prefix is not None and (self.prefix / "nginx.pid").exists():
+            try:
+                os.kill(int((self.prefix / "nginx.pid").read_text()), 15)
+            except (OSError, ValueError):
+                pass
+
+    def __enter__(self) -> ReplicaCluster:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
 def make_photo(seed: int, size: tuple[int, int] = (640, 480), quality: int = 90) -> bytes:
     """A generated flower-like JPEG (petals around a disc on a leafy background), different per seed."""
     import numpy as np

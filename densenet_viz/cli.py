@@ -1,6 +1,7 @@
 """``python -m densenet_viz summary|train|evaluate|explain|card``.
 
 Every failure the user can cause ends in one line on stderr and exit code 2, never a traceback.
+No argument over ``config.MAX_INPUT_CHARS`` characters reaches argparse or a parser.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import FIELDS, PRESETS, ConfigError, DenseNetConfig
+from .config import FIELDS, MAX_INPUT_CHARS, PRESETS, ConfigError, DenseNetConfig, check_length
 from .errors import render
 from .plan import format_bytes, format_count, plan_network
 
@@ -184,12 +185,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def check_argument_lengths(argv: list[str]) -> None:
+    """Refuse an argument over ``MAX_INPUT_CHARS`` before anything parses it (``ConfigError`` naming its flag)."""
+    for i, arg in enumerate(argv):
+        if len(arg) <= MAX_INPUT_CHARS:
+            continue
+        flag, has_value, value = arg.partition("=")
+        if arg.startswith("--") and has_value and len(flag) <= MAX_INPUT_CHARS:
+            check_length(flag, value)  # --flag=VALUE
+            continue
+        previous = argv[i - 1] if i else ""
+        check_length(previous if previous.startswith("--") and "=" not in previous else f"argument {i + 1}", arg)
+
+
+def _flag_of(field: str) -> str:
+    """How the CLI names a field in a message: its flag (a ``FieldSpec``'s, or from a ``TrainArgs`` name)."""
+    if field in FIELDS:
+        return FIELDS[field].flag
+    if field.startswith("-") or field.startswith("argument "):  # already as typed (check_argument_lengths)
+        return field
+    return f"--{field.replace('_', '-')}"
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        check_argument_lengths(argv)
         a = build_parser().parse_args(argv)
         return a.func(a)
     except ConfigError as exc:  # name the flag, not the sidebar's label
-        flag = FIELDS[exc.field].flag if exc.field in FIELDS else f"--{exc.field.replace('_', '-')}"
+        flag = _flag_of(exc.field)
         print(f"error: {render(exc.code, {**exc.fields, 'field': flag}, 'en')}", file=sys.stderr)
         return 2
     except (UsageError, FileNotFoundError, ValueError) as exc:

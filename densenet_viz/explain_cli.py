@@ -98,7 +98,7 @@ def run_explain(args: argparse.Namespace) -> int:
             print(f"error: {photo}: {exc}", file=sys.stderr)
         except Exception as exc:  # noqa: BLE001 - one bad photo must not stop the others, nor print a traceback
             failed += 1
-            print(f"error: {photo}: {user_message(exc)}", file=sys.stderr)
+            print(f"error: {photo}: {user_message(exc, markdown=False)}", file=sys.stderr)
     if args.json:
         print(json.dumps(results, indent=1, ensure_ascii=False))
     return 2 if failed else 0

@@ -1,4 +1,5 @@
-"""A dense block as nodes and edges, the paper's feature-reuse matrix, and the build-on-device check.
+"""A dense block as nodes and edges, and the paper's feature-reuse matrix (the memory budget that admits
+a build is ``budget``).
 
 ``block_graph`` turns one block of the plan into a graph: the block input, its L layers and the
 concatenated output. Layer ℓ receives one edge from the input and one from every earlier layer, so the
@@ -12,11 +13,9 @@ streamlit; torch is imported only by the functions that need a model.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from .errors import UserError
-from .plan import Plan, format_bytes
+from .plan import Plan
 
 MAX_DRAWN_LAYERS = 64  # a drawn block beyond this is truncated (2,080 edges is already dense)
 
@@ -169,63 +168,6 @@ def feature_reuse(model, block: int, scale: str = "column") -> ReuseMatrix:
     return ReuseMatrix(block, n, last, tuple(map(tuple, raw)), tuple(map(tuple, values)), scale)
 
 
-# ----------------------------------------------------------------------------------- build on a device
-@dataclass(frozen=True)
-class BuildCheck:
-    """Whether building and running ``plan``'s model on a device should fit in its memory."""
-
-    fits: bool
-    estimate_bytes: int
-    limit_bytes: int
-    device: str
-
-
-class MemoryRefused(UserError):
-    """An action for a user's config would need more memory than the device can safely give."""
-
-    def __init__(self, check: BuildCheck):
-        self.check = check
-        super().__init__("memory.refused", estimate=format_bytes(check.estimate_bytes),
-                         limit=format_bytes(check.limit_bytes), device=check.device)
-
-
-def guard_memory(plan: Plan, device: str, batch_size: int = 1) -> BuildCheck:
-    """``check_build``, raising ``MemoryRefused`` when it does not fit: every action that allocates for a
-    user's config (build, measurements) goes through here first."""
-    check = check_build(plan, device, batch_size)
-    if not check.fits:
-        raise MemoryRefused(check)
-    return check
-
-
-def estimate_build_bytes(plan: Plan, batch_size: int = 1) -> int:
-    """Memory a build plus one inference forward needs: float32 weights and BN buffers, plus the
-    naive training activation estimate (an upper bound on what an inference pass holds at once)."""
-    buffers = 2 * sum(r.in_channels for r in plan.dense_layers) + 2 * plan.final_channels
-    return 4 * (plan.params + buffers) + plan.activation_bytes(batch_size, "float32", "naive")
-
-
-def memory_limit_bytes(device: str, fraction: float = 0.5) -> int:
-    """A safe share of the memory free on ``device``: CUDA's free memory, else the available RAM."""
-    if str(device).startswith("cuda"):
-        import torch
-
-        free, _total = torch.cuda.mem_get_info(torch.device(device))
-        return int(free * fraction)
-    try:
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # not on this platform: assume a small machine
-        available = 2 * 2**30
-    return int(available * fraction)
-
-
-def check_build(plan: Plan, device: str, batch_size: int = 1, limit_bytes: int | None = None) -> BuildCheck:
-    """Compare the plan's memory estimate with the device's limit (``limit_bytes`` overrides it)."""
-    estimate = estimate_build_bytes(plan, batch_size)
-    limit = memory_limit_bytes(device) if limit_bytes is None else int(limit_bytes)
-    return BuildCheck(estimate <= limit, estimate, limit, str(device))
-
-
 def connections(n_layers: int) -> int:
     """Direct connections among a block's input and ``n_layers`` layers: L(L+1)/2."""
     return n_layers * (n_layers + 1) // 2
@@ -233,6 +175,5 @@ def connections(n_layers: int) -> int:
 
 __all__ = [
     "MAX_DRAWN_LAYERS", "Node", "Edge", "BlockGraph", "dense_block_graph", "block_graph", "ReuseMatrix",
-    "feature_reuse", "BuildCheck", "estimate_build_bytes", "memory_limit_bytes", "check_build", "connections",
-    "MemoryRefused", "guard_memory",
+    "feature_reuse", "connections",
 ]

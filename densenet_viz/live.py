@@ -3,15 +3,19 @@ a laptop CPU (64×64 crops, a thousand photos), with its loss and accuracy reada
 
 A ``LiveRun`` is one run of one configuration; it is deterministic in (config, data, seed, epochs), so a
 class asking the same question can share one run. Its ``points`` grow as it trains (read them from any
-thread); ``stop()`` ends it after the current step.
+thread). Who shares it are its watchers (opaque ids, e.g. session ids): ``stop(watcher)`` ends one
+watcher's part, and the run itself stops (after the current step, or at once while queued) only when
+nobody watches it any more; ``seen_by(watcher)`` is the run as that watcher should see it.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -21,7 +25,11 @@ from .config import DenseNetConfig
 from .data import IMAGENET_MEAN, IMAGENET_STD, list_images, load_image
 from .hashing import sha256_hex
 from .model import build_densenet
+from .plan import plan_network
 from .weights import ASSETS
+
+if TYPE_CHECKING:
+    from .serving import Ticket
 
 THUMBNAILS_DIR = ASSETS / "thumbnails"
 LIVE_SIZE = 64  # training and evaluation crop side
@@ -82,9 +90,10 @@ class LivePoint:
     val_acc: float | None = None
 
 
-@dataclass
+@dataclass(eq=False)  # runs are compared by identity: two equal settings are still two runs
 class LiveRun:
-    """One live training run; ``run()`` is the job, the rest is read while it trains."""
+    """One live training run; ``steps()`` is the job (sliced: one optimiser step per turn), the rest is read
+    while it trains."""
 
     config: DenseNetConfig
     data: LiveData
@@ -94,13 +103,68 @@ class LiveRun:
     lr: float = 2e-3
     points: list[LivePoint] = field(default_factory=list)
     state: str = "queued"  # queued, running, done, stopped, failed
-    params: int = 0
+    params: int = 0  # from the channel plan until the model is built (then counted on it)
     seconds: float = 0.0
     error: str | None = None
+    ticket: Ticket | None = field(default=None, repr=False)  # its place on the job executor, once submitted
+    watchers: set[str] = field(default_factory=set, repr=False)
+    _left: dict[str, int] = field(default_factory=dict, repr=False)  # watcher -> points it had seen on leaving
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def stop(self) -> None:
-        self._stop.set()
+    def __post_init__(self) -> None:
+        if not self.params:  # a queued run already tells its size
+            self.params = plan_network(self.config).params
+
+    def watch(self, watcher: str) -> bool:
+        """Count ``watcher`` among those who want this run (again, if it had stopped its part). False when
+        the run cannot be joined: it failed, or it stopped or is stopping (start a new one then)."""
+        with self._lock:
+            if not self.joinable:
+                return False
+            self.watchers.add(watcher)
+            self._left.pop(watcher, None)
+            return True
+
+    @property
+    def joinable(self) -> bool:
+        """Whether ``watch`` would succeed: the run waits, trains or is done, and nobody stopped it."""
+        return not self._stop.is_set() and self.state != "failed"
+
+    def stop(self, watcher: str | None = None) -> None:
+        """End ``watcher``'s part (None: everyone's). The run stops when nobody watches it any more: after
+        the current step while training, at once while queued (the executor then skips it). A finished
+        run stays as it is."""
+        with self._lock:
+            if not self.active:
+                return
+            if watcher is None:
+                self.watchers.clear()
+            else:  # also a session that only looked at the run: its view shows it stopped
+                self.watchers.discard(watcher)
+                self._left[watcher] = len(self.points)
+            if self.watchers:
+                return
+            self._stop.set()
+            if self.state == "queued":
+                self.state = "stopped"
+
+    def seen_by(self, watcher: str) -> LiveRun:
+        """The run itself, or, for a watcher who stopped its part, a copy frozen where it stopped (state
+        "stopped", even if others trained on to the end), for drawing only."""
+        seen = self._left.get(watcher)
+        if seen is None:
+            return self
+        frozen = copy.copy(self)
+        frozen.points = self.points[:seen]
+        frozen.seconds = frozen.points[-1].seconds if frozen.points else 0.0
+        frozen.state = "stopped"
+        return frozen
+
+    def queue_place(self) -> int:
+        """How many jobs the executor serves before this run while it waits (0: next, or not waiting)."""
+        ticket = self.ticket
+        return ticket.position() if self.state == "queued" and ticket is not None else 0
 
     @property
     def active(self) -> bool:
@@ -118,11 +182,25 @@ class LiveRun:
         return self.seconds / epochs if epochs else None
 
     def run(self) -> LiveRun:
-        """Train (AdamW, random 64-px crops and flips, bf16 autocast where the CPU has it); returns self."""
+        """Train to the end at once (see ``steps``); returns self."""
+        for _ in self.steps():
+            pass
+        return self
+
+    def steps(self):
+        """Train (AdamW, random 64-px crops and flips, bf16 autocast where the CPU has it), one optimiser
+        step per ``next()``: a generator that yields the fraction done and returns self. The job executor
+        runs it a slice at a time, so a build or another run takes turns with it instead of waiting for the
+        whole run."""
         from .train.loop import use_bf16
 
-        self.state = "running"
-        started = time.perf_counter()
+        with self._lock:
+            if self._stop.is_set():  # stopped while it waited: give the trainer to the next job at once
+                self.state = "stopped"
+                return self
+            self.state = "running"
+        # The run's own compute time: while it waits for its next turn on the executor, the clock stops.
+        busy, started = 0.0, time.perf_counter()
         try:
             device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
             with torch.random.fork_rng(devices=[]):  # a seeded init without disturbing other threads' streams
@@ -163,14 +241,17 @@ class LiveRun:
                     loss_avg = loss_value if loss_avg is None else 0.9 * loss_avg + 0.1 * loss_value
                     acc_avg = acc if acc_avg is None else 0.9 * acc_avg + 0.1 * acc
                     val = self._evaluate(model, mean, std, bf16, device) if i == per_epoch - 1 else None
-                    self.seconds = time.perf_counter() - started
+                    self.seconds = busy + time.perf_counter() - started
                     self.points.append(LivePoint(step, epoch + (i + 1) / per_epoch, self.seconds, loss_avg, acc_avg,
                                                  val))
+                    busy = self.seconds
+                    yield step / total
+                    started = time.perf_counter()
             self.state = "done"
         except Exception as exc:  # noqa: BLE001 - reported in the page; the executor goes on
             self.state, self.error = "failed", f"{type(exc).__name__}: {str(exc)[:200]}"
         finally:
-            self.seconds = time.perf_counter() - started
+            self.seconds = busy + time.perf_counter() - started
         return self
 
     @staticmethod

@@ -1,6 +1,8 @@
 """What DenseNets cost in memory, planned and measured: activation memory against depth for naive and
-shared (memory-efficient) storage, and real models measured on the CPU (bytes autograd saves) or on a GPU
-(peak of a training step), behind the same memory guard as a build."""
+shared (memory-efficient) storage, real models measured on the CPU (bytes autograd saves) or on a GPU
+(peak of a training step), and the exact peak of CPU allocations of any work (``profiled_peak_bytes``,
+what the memory budget's estimates are checked against). Admission by the budget (``budget.admit``)
+happens where work is submitted; ``measurement_estimate`` is what a measurement asks for."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
+from .budget import measurement_bytes
 from .config import MAX_LAYERS_PER_BLOCK, DenseNetConfig
 from .errors import UserError
-from .graph import check_build, guard_memory
 from .model import DenseLayer, build_densenet, default_device
 from .plan import plan_network
 
@@ -131,6 +133,43 @@ def trainable_batch(config: DenseNetConfig, batch_size: int) -> bool:
     return batch_size * side * side > 1
 
 
+def _measure_settings(device, scales, budget_gmacs) -> tuple[torch.device, tuple[float, ...], float]:
+    """The device a measurement runs on (MPS: the CPU) and the defaults of its scales and compute budget."""
+    device = default_device() if device is None else torch.device(device)
+    if device.type == "mps":
+        device = torch.device("cpu")
+    cuda = device.type == "cuda"
+    if budget_gmacs is None:
+        budget_gmacs = 2000.0 if cuda else 12.0
+    if scales is None:
+        scales = DEPTH_SCALES if cuda else CPU_MEASURE_SCALES
+    return device, tuple(scales), float(budget_gmacs)
+
+
+def points_to_measure(config: DenseNetConfig, batch_size: int, scales: tuple[float, ...],
+                      budget_gmacs: float) -> tuple[list[MemoryPoint], int]:
+    """The points of ``memory_curve`` a measurement builds, shallow to deep until their forward cost
+    (two models each) would pass ``budget_gmacs`` (the shallowest always), and how many it skips."""
+    spent, chosen = 0.0, []
+    curve = memory_curve(config, batch_size, "float32", scales)
+    for p in curve:
+        cost = 2 * p.macs * batch_size / 1e9
+        if chosen and spent + cost > budget_gmacs:
+            break
+        spent += cost
+        chosen.append(p)
+    return chosen, len(curve) - len(chosen)
+
+
+def measurement_estimate(config: DenseNetConfig, batch_size: int = 2, scales: tuple[float, ...] | None = None,
+                         device: str | torch.device | None = None, budget_gmacs: float | None = None) -> int:
+    """Bytes ``measure_memory`` with the same arguments needs at its peak (``budget.measurement_bytes``)."""
+    device, scales, budget_gmacs = _measure_settings(device, scales, budget_gmacs)
+    chosen, _skipped = points_to_measure(config, batch_size, scales, budget_gmacs)
+    plans = [plan_network(config.replace(block_config=p.block_config)) for p in chosen]
+    return measurement_bytes(plans, batch_size, backward=device.type == "cuda")
+
+
 def measure_memory(config: DenseNetConfig, batch_size: int = 2, scales: tuple[float, ...] | None = None,
                    device: str | torch.device | None = None, budget_gmacs: float | None = None) -> MeasuredMemory:
     """Measure activation memory for the configs of ``memory_curve``, naive and memory-efficient.
@@ -140,30 +179,16 @@ def measure_memory(config: DenseNetConfig, batch_size: int = 2, scales: tuple[fl
     ``CPU_MEASURE_SCALES`` elsewhere. Points are measured shallow to deep until their forward cost
     would pass ``budget_gmacs`` (default 12 GMACs on a CPU, 2000 on a GPU); the rest are skipped.
     """
-    device = default_device() if device is None else torch.device(device)
-    if device.type == "mps":
-        device = torch.device("cpu")
+    device, scales, budget_gmacs = _measure_settings(device, scales, budget_gmacs)
     cuda = device.type == "cuda"
-    if budget_gmacs is None:
-        budget_gmacs = 2000.0 if cuda else 12.0
-    if scales is None:
-        scales = DEPTH_SCALES if cuda else CPU_MEASURE_SCALES
     if not trainable_batch(config, batch_size):
         raise UserError("memory.bn_batch")
     start = time.perf_counter()
-    curve = memory_curve(config, batch_size, "float32", scales)
-    # Refuse up front, with the estimate, when even the shallowest point would not fit in memory.
-    guard_memory(plan_network(config.replace(block_config=curve[0].block_config)), str(device), batch_size)
-    spent, points, skipped = 0.0, [], 0
+    chosen, skipped = points_to_measure(config, batch_size, scales, budget_gmacs)
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(batch_size, 3, config.input_size, config.input_size, generator=gen).to(device)
-    for p in curve:
-        cost = 2 * p.macs * batch_size / 1e9  # two models per point
-        fits = check_build(plan_network(config.replace(block_config=p.block_config)), str(device), batch_size).fits
-        if not fits or (points and spent + cost > budget_gmacs):
-            skipped += 1
-            continue
-        spent += cost
+    points = []
+    for p in chosen:
         results = []
         for efficient in (False, True):
             cfg = config.replace(block_config=p.block_config, memory_efficient=efficient, drop_rate=0.0)
@@ -176,6 +201,28 @@ def measure_memory(config: DenseNetConfig, batch_size: int = 2, scales: tuple[fl
         torch.cuda.empty_cache()
     return MeasuredMemory("cuda_peak" if cuda else "saved_tensors", str(device), tuple(points), skipped,
                           time.perf_counter() - start)
+
+
+def profiled_peak_bytes(fn) -> tuple[int, object]:
+    """(peak of CPU bytes allocated while ``fn()`` runs, above what was allocated before, and its result).
+
+    Exact, not sampled: the torch profiler records every allocation and free of the CPU allocator; the
+    running sum of those events, in time order, peaks where the work held the most tensor memory at once.
+    (Resident memory would add the allocator's slack and move with everything else in the process.)
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        result = fn()
+    events = [e for e in prof.profiler.kineto_results.events()
+              if e.name() == "[memory]" and str(e.device_type()).endswith("CPU")]
+    # In time order; at equal times allocations first, so a tie can only raise the peak.
+    events.sort(key=lambda e: (e.start_ns(), -e.nbytes()))
+    held = peak = 0
+    for e in events:
+        held += e.nbytes()
+        peak = max(peak, held)
+    return peak, result
 
 
 def measured_vs_plan(measured: MeasuredMemory, curve: list) -> list[tuple]:

@@ -9,7 +9,9 @@ tensor corrupts its gradient.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import weakref
 from collections import OrderedDict
 
 import torch
@@ -182,8 +184,30 @@ def describe_device(device: torch.device | None = None) -> str:
     return f"CPU ({torch.get_num_threads()} threads)"
 
 
-# Hooks on a shared model must not interleave: one lock for every hook-based analysis.
-MODEL_LOCK = threading.RLock()
+_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def eval_mode(model: nn.Module):
+    """``model`` in eval mode for the block, then back to the mode it had (under its lock)."""
+    with model_lock(model):
+        was_training = model.training
+        model.eval()
+        try:
+            yield model
+        finally:
+            model.train(was_training)
+
+
+def model_lock(model: nn.Module) -> threading.RLock:
+    """The lock for hook-based work on ``model``: hooks on a shared model must not interleave. One lock per
+    model, so a build tracing its own fresh model never waits for (or holds up) an explanation."""
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(model)
+        if lock is None:
+            lock = _LOCKS[model] = threading.RLock()
+        return lock
 
 
 def cam_layer_names(config: DenseNetConfig) -> list[str]:

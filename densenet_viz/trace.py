@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from .model import MODEL_LOCK, DenseNet
+from .model import DenseNet, model_lock
 from .plan import Plan, plan_network
 
 
@@ -62,7 +62,7 @@ def trace_model(model: DenseNet, plan: Plan | None = None, batch_size: int = 1) 
 
     size = plan.config.input_size
     x = torch.randn(batch_size, 3, size, size, device=device)
-    with MODEL_LOCK:
+    with model_lock(model):
         handles = [modules[r.name].register_forward_hook(hook_for(r.name)) for r in plan.rows]
         handles.append(modules["features.conv0"].register_forward_hook(hook_for("stem input")))
         was_training = model.training

@@ -1,15 +1,23 @@
 """A config to and from URL query parameters, so a teacher can share a link to an exact model.
 
 The keys and text forms are the config's own (``config.FIELDS``: ``k``, ``blocks``, ``theta``, ...).
+A link is hostile input: only the keys in ``QUERY_KEYS`` are read, and no value over
+``config.MAX_INPUT_CHARS`` characters is parsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .config import FIELDS, PRESETS, ConfigError, DenseNetConfig, matching_preset
+from .config import FIELDS, PRESETS, ConfigError, DenseNetConfig, check_length, matching_preset
 
 DEFAULT_PRESET = "densenet121"
+QUERY_KEYS = ("lang", "preset", *(spec.url for spec in FIELDS.values()))  # every other key is ignored
+
+
+def read_query(params: Mapping[str, str]) -> dict[str, str]:
+    """The parameters this app reads (``QUERY_KEYS``) from a page's query; anything a user added is dropped."""
+    return {key: str(params[key]) for key in QUERY_KEYS if key in params}
 
 
 def config_to_query(config: DenseNetConfig, preset: str | None = None) -> dict[str, str]:
@@ -20,8 +28,13 @@ def config_to_query(config: DenseNetConfig, preset: str | None = None) -> dict[s
 
 
 def config_from_query(params: Mapping[str, str]) -> tuple[DenseNetConfig, str, ConfigError | None]:
-    """(config, preset name, problem). On any bad value: the preset (or the default) and why."""
+    """(config, preset name, problem). On any bad value: the preset (or the default) and why.
+    Every value is length-checked before it is parsed (``FieldSpec.parse`` does so for the fields)."""
     preset = str(params.get("preset", DEFAULT_PRESET))
+    try:
+        check_length("preset", preset)
+    except ConfigError as exc:
+        return PRESETS[DEFAULT_PRESET], DEFAULT_PRESET, exc
     if preset not in PRESETS:
         return PRESETS[DEFAULT_PRESET], DEFAULT_PRESET, ConfigError("preset", preset, "preset",
                                                                     choices=", ".join(PRESETS))

@@ -12,9 +12,11 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFilter
 
+from .budget import walkthrough_bytes
+from .config import DenseNetConfig
 from .data import Preprocessing, center_crop, to_tensor
 from .explain import predict_logits
-from .model import MODEL_LOCK, DenseNet
+from .model import DenseNet, model_lock
 from .plan import Plan, plan_network, stages
 
 STAGE_KINDS = ("stem", "block", "transition", "norm", "pool", "classifier", "softmax")
@@ -98,6 +100,11 @@ def stage_plan_shapes(plan: Plan) -> list[tuple[str, int, tuple[int, ...]]]:
     return out
 
 
+def walkthrough_memory_bytes(config: DenseNetConfig, prep: Preprocessing) -> int:
+    """What ``walk_through`` holds at its peak for a resident model of ``config`` (``budget.walkthrough_bytes``)."""
+    return walkthrough_bytes(plan_network(config.replace(input_size=prep.input_size)))
+
+
 def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class_names: tuple[str, ...],
                  n_maps: int = 8, flip: bool = False) -> Walkthrough:
     """Run ``image`` through ``model`` once, recording every stage of the plan.
@@ -127,7 +134,7 @@ def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class
     def keep_pooled(_module, args):
         outputs["pooled"] = args[0].detach()
 
-    with MODEL_LOCK:
+    with model_lock(model):
         handles = [modules[n].register_forward_hook(keep(n)) for n in names]
         handles.append(model.classifier.register_forward_pre_hook(keep_pooled))
         try:

@@ -33,12 +33,13 @@ seed = int(c3.number_input(t("live.seed", lang), 0, 99, 0, key="live_seed"))
 other = compared_config(config, choice)
 if choice != "none" and other is None:
     st.info(t("live.compare_same", lang))
+configs = [config] + ([other] if other else [])
 b1, b2 = st.columns(2)
 if b1.button(t("live.start", lang), type="primary", key="live_start", width="stretch"):
     try:
-        st.session_state["live_runs"] = start_runs([config] + ([other] if other else []), data, seed, epochs)
+        st.session_state["live_runs"] = start_runs(configs, data, seed, epochs)
     except UserError as exc:  # the job queue is full
         st.error(user_message(exc, lang))
 b2.button(t("live.stop", lang), key="live_stop", on_click=stop_runs, width="stretch")
-live_view(lang)
+live_view(lang, configs, data, seed, epochs)
 st.caption(t("live.shared", lang))

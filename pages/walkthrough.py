@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from densenet_viz.errors import user_message
+from densenet_viz.errors import markdown_literal, user_message
 from densenet_viz.i18n import t
 from densenet_viz.ui.cache import trained_model
 from densenet_viz.ui.explain_view import Photo, digest, photo_inputs
@@ -40,12 +40,12 @@ photo = photos[0]
 try:
     walk = walkthrough_on_worker(SHIPPED_MODEL, photo, lang)
 except Exception as exc:  # noqa: BLE001 - a bad photo gets a message, never a traceback
-    st.error(t("walk.bad_image", lang, name=photo.name, reason=user_message(exc, lang)))
+    st.error(t("walk.bad_image", lang, name=markdown_literal(photo.name), reason=user_message(exc, lang)))
     st.stop()
 
 current = stage_stepper(walk, lang)
 col_img, col_stage = st.columns([1, 2])
 with col_img:
-    show_overview(walk, current, photo.name, lang)
+    show_overview(walk, current, markdown_literal(photo.name), lang)  # the caption is Markdown
 with col_stage:
     show_stage(walk, current, card, lang)

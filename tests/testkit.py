@@ -89,3 +89,25 @@ def tiny_cam_model():
             m.running_mean.uniform_(-0.2, 0.2)
             m.running_var.uniform_(0.5, 1.5)
     return model
+
+
+def tiny_live_data(key: str, n_train: int = 64, n_val: int = 8, n_classes: int = 2, seed: int = 0):
+    """Live-training data of a few random photos (72-px train, 64-px val), so a run takes well under a
+    second; ``key`` names the data, so runs on it never meet another test's in the shared run registry."""
+    import torch
+
+    from densenet_viz.live import LIVE_SIZE, LiveData
+
+    gen = torch.Generator().manual_seed(seed)
+    train_x = torch.randint(0, 256, (n_train, 3, LIVE_SIZE + 8, LIVE_SIZE + 8), generator=gen, dtype=torch.uint8)
+    val_x = torch.randint(0, 256, (n_val, 3, LIVE_SIZE, LIVE_SIZE), generator=gen, dtype=torch.uint8)
+    classes = tuple(f"class{i}" for i in range(n_classes))
+    return LiveData(classes, train_x, torch.arange(n_train) % n_classes, val_x, torch.arange(n_val) % n_classes, key)
+
+
+def shown_text(markdown: str) -> str:
+    """The text a reader sees in a message whose user values went through ``errors.markdown_literal``:
+    backslash escapes and word joiners removed (for assertions on wording)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))

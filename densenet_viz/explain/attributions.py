@@ -7,7 +7,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..model import MODEL_LOCK
+from ..model import model_lock
 from .gradcam import as_single, device_of, normalise_cam
 
 ATTRIBUTION_METHODS = ("guided_gradcam", "integrated_gradients", "occlusion")
@@ -46,7 +46,7 @@ def attributions(model: nn.Module, x: torch.Tensor, target: int, layer: str,
     out: dict[str, np.ndarray] = {}
     grads_before = [p.requires_grad for p in model.parameters()]
     # Captum registers hooks (Guided backprop patches every ReLU's backward): serialise on the shared model.
-    with MODEL_LOCK, torch.enable_grad():
+    with model_lock(model), torch.enable_grad():
         was_training = model.training
         model.eval()
         try:

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..model import MODEL_LOCK
+from ..model import model_lock
 from .colors import resize_map
 from .gradcam import as_single, device_of
 
@@ -72,7 +72,7 @@ def deletion_curve(model: nn.Module, x: torch.Tensor, saliency: np.ndarray, targ
     probs: list[float] = []
     # Plain forwards need no lock on an eval-mode model; a model in training mode is switched to eval
     # for the duration, which must not interleave with other users of the same model.
-    with MODEL_LOCK if model.training else contextlib.nullcontext():
+    with model_lock(model) if model.training else contextlib.nullcontext():
         was_training = model.training
         if was_training:
             model.eval()

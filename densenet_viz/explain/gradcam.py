@@ -14,7 +14,7 @@ followed by ``LayerAttribution.interpolate(..., "bilinear")`` (a test checks 1e-
 Normalisation (for display only): each map is divided by its own maximum, so it lies in [0, 1] with
 1 at the most important place; a map that is zero everywhere stays zero. Raw maps are kept too.
 
-Thread safety: hooks on a shared (cached) model are added and removed under ``model.MODEL_LOCK``, and
+Thread safety: hooks on a shared (cached) model are added and removed under ``model.model_lock(model)``, and
 they only record tensors produced by the thread that added them. Nothing on the model is left changed:
 no hooks remain, ``training`` and every parameter's ``requires_grad`` are as before.
 """
@@ -30,7 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..model import MODEL_LOCK
+from ..model import model_lock
 
 BLOCK_END_PREFIX = "features.denseblock"
 
@@ -183,7 +183,7 @@ def explain_batch(model: nn.Module, x: torch.Tensor, layers, targets=None, flip:
 
         return hook
 
-    with MODEL_LOCK:
+    with model_lock(model):
         was_training = model.training
         handles = []
         try:

@@ -225,4 +225,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "The model is working on your request…",
         "模型正在处理你的请求……",
     ),
+    "serving.running_progress": (
+        "The model is working on your request: {percent} done (it takes turns with other students' requests)…",
+        "模型正在处理你的请求：已完成 {percent}（与其他同学的请求轮流进行）……",
+    ),
 }

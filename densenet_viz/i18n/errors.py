@@ -69,9 +69,17 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "{field} = {value} is not a preset; the presets are {choices}",
         "{field} = {value} 不是预设；预设有 {choices}",
     ),
+    "error.config.too_long": (
+        "{field}: the value is {length} characters long; at most {limit} are allowed",
+        "{field}：该值长 {length} 个字符，最多允许 {limit} 个",
+    ),
     "error.memory.refused": (
         "Refused: this needs about {estimate} of memory, more than the {limit} that {device} can safely give. Use a smaller batch, input size or model.",
         "已拒绝：这需要约 {estimate} 内存，超过了 {device} 能安全提供的 {limit}。请减小批大小、输入尺寸或模型。",
+    ),
+    "error.memory.busy": (
+        "Refused for now: this needs about {needed} of memory, and of the {limit} that {device} can safely give only {allowed} is free while other work runs ({running} held). Try again when it has finished, or use a smaller batch, input size or model.",
+        "暂时拒绝：这需要约 {needed} 内存；{device} 能安全提供 {limit}，但其他任务正在运行（占用 {running}），只剩 {allowed} 可用。请等它们结束后再试，或减小批大小、输入尺寸或模型。",
     ),
     "error.memory.bn_batch": (
         "Batch norm in training mode needs more than one value per channel, and the last feature map here is 1×1: use a batch of at least 2 or a larger input.",
@@ -180,5 +188,9 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
     "error.serving.queue_full": (
         "The server is busy: {waiting} jobs are already waiting. Please try again in a minute.",
         "服务器正忙：已有 {waiting} 个任务在排队。请一分钟后再试。",
+    ),
+    "error.serving.owner_full": (
+        "You already have {waiting} requests waiting. Let them finish first; everyone takes turns.",
+        "你已有 {waiting} 个请求在排队。请等它们完成；大家轮流使用。",
     ),
 }

@@ -65,6 +65,11 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "Examples",
         "示例",
     ),
+    "explain.moved_session": (
+        "The server you were using stopped, and this page was moved to another one: the photos you gave it "
+        "are not here any more. Please upload them (or take the photo) again.",
+        "你刚才使用的服务器已停止，本页面已转到另一台服务器：你之前提供的照片不在这里了。请重新上传（或重新拍摄）。",
+    ),
     "explain.no_examples": (
         "No example images were found in assets/examples/.",
         "在 assets/examples/ 中没有找到示例图片。",

@@ -82,8 +82,12 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "k={k}，块 {blocks}，瓶颈 {bn}，θ={theta}",
     ),
     "live.state_queued": (
-        "{label}: waiting for the trainer ({waiting} job(s) in the queue)…",
-        "{label}：正在等待训练器（队列中有 {waiting} 个任务）……",
+        "{label}: waiting for the trainer ({running} job(s) running now, {waiting} waiting ahead of yours)…",
+        "{label}：正在等待训练器（正在运行 {running} 个任务，你前面还有 {waiting} 个在排队）……",
+    ),
+    "live.state_next": (
+        "{label}: waiting, next for the trainer…",
+        "{label}：正在等待，下一个就轮到它训练……",
     ),
     "live.state_running": (
         "{label}: training…",
@@ -166,7 +170,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "状态",
     ),
     "live.shared": (
-        "Runs are shared: anyone who starts the same configurations with the same epochs and seed sees the same run, computed once. Training jobs queue one at a time and never slow down explanations.",
-        "训练是共享的：任何人用相同的配置、轮数和随机种子开始训练，看到的都是同一次只计算一次的训练。训练任务逐个排队，不会拖慢解释预测。",
+        "Runs are shared: anyone who starts the same configurations with the same epochs and seed sees the same run, computed once. Stop ends only your part: a shared run goes on while someone else still watches it. Training jobs queue one at a time and never slow down explanations.",
+        "训练是共享的：任何人用相同的配置、轮数和随机种子开始训练，看到的都是同一次只计算一次的训练。“停止”只结束你自己的部分：只要还有别人在看，共享的训练就会继续。训练任务逐个排队，不会拖慢解释预测。",
     ),
 }

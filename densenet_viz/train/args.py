@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from ..config import PRESETS, ConfigError
+from ..config import PRESETS, ConfigError, check_length
 
 OPTIMIZERS = ("sgd", "adamw")
 AUGMENTS = ("none", "trivial")
@@ -70,6 +70,10 @@ class TrainArgs:
             if not ok or not v <= hi:
                 raise ConfigError(name, v, "float_range", lo=f"{lo:g}" + ("+" if open_low else ""), hi=f"{hi:g}")
 
+        for f in fields(self):  # paths and names: no text over config.MAX_INPUT_CHARS, before any other check
+            for text in (getattr(self, f.name) if f.name == "notes" else (getattr(self, f.name),)):
+                if isinstance(text, str):
+                    check_length(f.name, text)
         if self.preset not in PRESETS:
             raise ConfigError("preset", self.preset, "preset", choices=", ".join(PRESETS))
         for name, options in (("optimizer", OPTIMIZERS), ("augment", AUGMENTS)):

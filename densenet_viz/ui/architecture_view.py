@@ -136,7 +136,7 @@ def code_section(config: DenseNetConfig, lang: str) -> None:
 
 
 def build_section(config: DenseNetConfig, device: str, device_text: str, lang: str) -> None:
-    """Build on the device through the job executor (memory-guarded; never blocks explanations)."""
+    """Build on the device through the job executor (admitted by the memory budget; never blocks explanations)."""
     st.subheader(t("arch.build_header", lang))
     st.caption(t("arch.build_caption", lang))
     if st.button(t("arch.build_button", lang, device=device_text), key="arch_build"):
@@ -144,8 +144,8 @@ def build_section(config: DenseNetConfig, device: str, device_text: str, lang: s
     if st.session_state.get("arch_build_for") != (config, device):
         return  # a result for another config would be misleading
     try:
-        check, result = build_and_trace(lang, config, device)
-    except UserError as exc:  # refused by the memory guard, with the estimate
+        estimate, limit, result = build_and_trace(lang, config, device)
+    except UserError as exc:  # refused by the memory budget, with what it needs and what is allowed
         st.error(user_message(exc, lang))
         return
     except (RuntimeError, MemoryError):  # e.g. CUDA out of memory despite the estimate
@@ -160,5 +160,5 @@ def build_section(config: DenseNetConfig, device: str, device_text: str, lang: s
     c1.metric(t("arch.forward_time", lang), f"{result.forward_ms:.1f} ms")
     c2.metric(t("arch.peak_memory", lang), format_bytes(result.peak_memory_bytes)
               if result.peak_memory_bytes is not None else t("arch.peak_na", lang))
-    c3.metric(t("arch.estimate", lang), format_bytes(check.estimate_bytes))
-    st.caption(t("arch.build_device", lang, device=result.device, limit=format_bytes(check.limit_bytes)))
+    c3.metric(t("arch.estimate", lang), format_bytes(estimate))
+    st.caption(t("arch.build_device", lang, device=result.device, limit=format_bytes(limit)))

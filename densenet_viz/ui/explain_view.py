@@ -13,9 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..budget import admit, explain_bytes
 from ..data import UPLOAD_TYPES, load_image, safe_name
-from ..errors import user_message
+from ..errors import markdown_literal, user_message
 from ..explain import (
+    ATTRIBUTION_METHODS,
     PhotoExplanation,
     attributions,
     block_end_layers,
@@ -28,12 +30,15 @@ from ..explain import (
     png_bytes,
     random_saliency,
 )
+from ..explain.gradcam import device_of
 from ..hashing import sha256_hex
 from ..i18n import t
 from ..model import cam_layer_names
+from ..plan import plan_network
 from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
 from ..weights import ModelCard
 from .serving import inference_worker, wait_for
+from .state import session_is_new
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +66,21 @@ def photo_inputs(prefix: str, examples: list[Path], lang: str, multiple: bool = 
     """A source picker (examples, upload, camera) and the photos it yields. Widget keys start with ``prefix``."""
     source = st.radio(t("explain.source", lang), ["examples", "upload", "camera"], horizontal=True,
                       key=f"{prefix}_source", format_func=lambda s: t(f"explain.source_{s}", lang))
+    if source != "examples" and session_is_new():
+        # The browser brought an upload or camera choice into this session's very first run: it was moved
+        # here from a server that stopped (several replicas), and its photos stayed there. Say so, and
+        # give it fresh, empty inputs instead of a stale file list that this server cannot read.
+        st.session_state[f"{prefix}_inputs"] = st.session_state.get(f"{prefix}_inputs", 0) + 1
+        st.warning(t("explain.moved_session", lang))
+    inputs = st.session_state.get(f"{prefix}_inputs", 0)
+    suffix = f"_{inputs}" if inputs else ""
     if source == "upload":
         files = st.file_uploader(t("explain.uploader", lang), type=UPLOAD_TYPES, accept_multiple_files=multiple,
-                                 key=f"{prefix}_upload")
+                                 key=f"{prefix}_upload{suffix}")
         files = files if isinstance(files, list) else [files] if files else []
         pairs = [(f.name, f.getvalue()) for f in files]
     elif source == "camera":
-        shot = st.camera_input(t("explain.camera", lang), key=f"{prefix}_camera")
+        shot = st.camera_input(t("explain.camera", lang), key=f"{prefix}_camera{suffix}")
         pairs = [(t("explain.camera_name", lang), shot.getvalue())] if shot is not None else []
     else:
         if not examples:
@@ -93,16 +106,30 @@ def _example_bytes(path: str) -> bytes:
 def explain_on_worker(weights: Path, card: ModelCard, photo: Photo, target: int | None, lang: str) -> PhotoExplanation:
     """The photo's explanation from the inference worker (shared by every session asking the same)."""
     side = decode_side(card.preprocessing)
-    ticket = inference_worker(weights).explain(photo.key, lambda: load_image(photo.data, target_side=side), target)
+    worker = inference_worker(weights)
+    # One reservation, sized for a full batch of the shipped model, shared by every request waiting for it.
+    plan = plan_network(card.config.replace(input_size=card.preprocessing.input_size))
+    reservation = admit(explain_bytes(plan, worker.max_batch), "explain", str(device_of(worker.model)),
+                        key=("explain", str(weights)))
+    ticket = reservation.for_job(
+        lambda: worker.explain(photo.key, lambda: load_image(photo.data, target_side=side), target))
     return wait_for(ticket, lang)
 
 
 def _attribution_job(model, card, x, target, layer):
-    return attributions(model, x, target, layer)
+    """One Captum method per slice of the worker's time (a generator: see ``serving``)."""
+    maps = {}
+    for i, method in enumerate(ATTRIBUTION_METHODS):
+        maps.update(attributions(model, x, target, layer, methods=(method,)))
+        yield (i + 1) / len(ATTRIBUTION_METHODS)
+    return maps
 
 
 def _deletion_job(model, card, x, cam, target):
-    return deletion_curve(model, x, cam, target), deletion_curve(model, x, random_saliency(cam.shape, seed=0), target)
+    """The map's deletion curve, then the random baseline's, in two slices of the worker's time."""
+    curve = deletion_curve(model, x, cam, target)
+    yield 0.5
+    return curve, deletion_curve(model, x, random_saliency(cam.shape, seed=0), target)
 
 
 # ------------------------------------------------------------------------------------- cached drawing
@@ -221,7 +248,7 @@ def explain_gallery(photos: list[Photo], card: ModelCard, view: View, weights: P
         except Exception as exc:  # noqa: BLE001 - one broken photo must not take the page down
             if not getattr(exc, "code", None):
                 log.exception("explaining %s failed", photo.name)
-            st.error(t("explain.bad_file", lang, name=photo.name, reason=user_message(exc, lang)))
+            st.error(t("explain.bad_file", lang, name=markdown_literal(photo.name), reason=user_message(exc, lang)))
             refused += 1
             continue
         show_explanation(i, photo, res, card, view, weights, lang)

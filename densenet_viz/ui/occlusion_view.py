@@ -12,7 +12,7 @@ import streamlit as st
 
 from ..explain import PhotoExplanation, overlay, png_bytes
 from ..i18n import t
-from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_map
+from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_steps
 from ..plots_explain import make_occlusion_figure, make_probability_change_figure
 from ..weights import ModelCard
 from .serving import inference_worker, wait_for
@@ -47,8 +47,8 @@ def _occlusion_job(model, card, x, square: Square, before: np.ndarray) -> Occlus
     return occluded_explanation(model, card, x, square, before)
 
 
-def _sweep_job(model, card, x, target: int, size: int) -> np.ndarray:
-    return sensitivity_map(model, x, target, size)
+def _sweep_job(model, card, x, target: int, size: int):
+    return sensitivity_steps(model, x, target, size)  # a generator: the worker runs it slice by slice
 
 
 @st.fragment

@@ -11,14 +11,22 @@ from ..i18n import t
 from ..serving import InferenceWorker, JobExecutor, Ticket
 from .cache import cached_trained_model
 
-JOB_WORKERS = 1  # heavy jobs (builds, measurements, live training) run one at a time beside inference
+JOB_WORKERS = 1  # heavy jobs (builds, measurements, live training) take turns beside inference
 JOB_QUEUE = 32  # more waiting jobs than this are refused with a "try again" message
+
+
+def session_id() -> str:
+    """This session's id: the owner of its work in the fair queues (one lane per session)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "-"
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _worker(weights: str, mtime: float) -> InferenceWorker:
     model, card = cached_trained_model(weights, mtime)
-    return InferenceWorker(model, card)
+    return InferenceWorker(model, card, owner_of=session_id)
 
 
 def inference_worker(weights: str | Path) -> InferenceWorker:
@@ -29,18 +37,24 @@ def inference_worker(weights: str | Path) -> InferenceWorker:
 
 @st.cache_resource(show_spinner=False)
 def job_executor() -> JobExecutor:
-    """The bounded executor for builds, measurements and live training (never blocks explanations)."""
-    return JobExecutor(workers=JOB_WORKERS, max_waiting=JOB_QUEUE)
+    """The fair, bounded executor for builds, measurements and live training (never blocks explanations)."""
+    return JobExecutor(workers=JOB_WORKERS, max_waiting=JOB_QUEUE, owner_of=session_id)
 
 
 def wait_for(ticket: Ticket, lang: str):
-    """The ticket's result; while it waits, a note says how many jobs are ahead (errors are re-raised)."""
+    """The ticket's result; while it waits, a note says how many jobs are ahead, or how far a long job got
+    (errors are re-raised)."""
     if ticket.future.done():
         return ticket.future.result()
     box = st.empty()
 
-    def show(place: int) -> None:
-        box.info(t("serving.waiting", lang, place=place) if place else t("serving.running", lang))
+    def show(place: int, progress: float) -> None:
+        if place:
+            box.info(t("serving.waiting", lang, place=place))
+        elif progress:
+            box.progress(min(1.0, progress), text=t("serving.running_progress", lang, percent=f"{progress:.0%}"))
+        else:
+            box.info(t("serving.running", lang))
 
     try:
         return ticket.wait(show)

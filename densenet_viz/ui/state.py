@@ -11,7 +11,7 @@ import streamlit as st
 from ..config import FIELDS, PRESET_INFO, PRESETS, ConfigError, DenseNetConfig, FieldSpec, matching_preset
 from ..errors import user_message
 from ..i18n import LANGUAGES, t
-from ..urlstate import DEFAULT_PRESET, config_from_query, config_to_query
+from ..urlstate import DEFAULT_PRESET, config_from_query, config_to_query, read_query
 from .compat import use_navigation_mode, uses_pages_directory
 
 
@@ -72,8 +72,8 @@ def _first_run_from_url() -> None:
     """On a session's first run, take language and config from the URL (or fall back with a notice)."""
     if st.session_state.get("_ui_initialised"):
         return
-    params = {k: st.query_params[k] for k in st.query_params}
-    lang = params.get("lang", "en")
+    params = read_query(st.query_params)  # a link is hostile input: unknown keys are dropped here
+    lang = params.get("lang", "en")  # anything but a known language (even 100 KB of it) means English
     st.session_state["lang"] = lang if lang in LANGUAGES else "en"
     has_config = any(k != "lang" for k in params)
     if has_config:
@@ -101,6 +101,7 @@ def _restore_widgets() -> None:
 
 def render_sidebar() -> DenseNetConfig:
     """Draw the sidebar; store and return the config every page uses."""
+    st.session_state["_new_session"] = not st.session_state.get("_ui_initialised")
     _first_run_from_url()
     _restore_widgets()
     sb = st.sidebar
@@ -146,6 +147,12 @@ def ensure_app_navigation() -> None:
     if uses_pages_directory():
         use_navigation_mode()
         st.rerun()
+
+
+def session_is_new() -> bool:
+    """Whether this is the session's first script run on this server (a page load, or a browser moved
+    here from a server that stopped)."""
+    return bool(st.session_state.get("_new_session", False))
 
 
 def current_config() -> DenseNetConfig:

@@ -25,12 +25,15 @@ def reference_models_result(lang: str):
 
 
 def memory_measurement(lang: str, config: DenseNetConfig, batch_size: int, device: str):
-    """Measured activation memory for the depth-scaled versions of ``config`` (see why.measure_memory);
-    refused with the estimate (``graph.MemoryRefused``) when it would not fit."""
-    from ..memory import measure_memory
+    """Measured activation memory for the depth-scaled versions of ``config`` (see memory.measure_memory),
+    admitted by the memory budget (``budget.MemoryRefused`` when it does not fit now)."""
+    from ..budget import admit
+    from ..memory import measure_memory, measurement_estimate
 
-    return wait_for(job_executor().submit(measure_memory, config, batch_size, device=device,
-                                          key=("memory", config, batch_size, device)), lang)
+    key = ("memory", config, batch_size, device)
+    reservation = admit(measurement_estimate(config, batch_size, device=device), "measure", device, key)
+    return wait_for(reservation.for_job(lambda: job_executor().submit(measure_memory, config, batch_size,
+                                                                      device=device, key=key)), lang)
 
 
 def feature_reuse_result(lang: str, config: DenseNetConfig, block: int, scale: str, weights: str | None = None):
@@ -57,24 +60,26 @@ def _feature_reuse(config: DenseNetConfig, block: int, scale: str, weights: str 
 
 
 def build_and_trace(lang: str, config: DenseNetConfig, device: str):
-    """Build ``config`` on ``device`` and trace one forward pass against the plan (memory-guarded: checked
-    again before a cached result is shown, since the memory free may have changed)."""
-    from ..graph import guard_memory
+    """Build ``config`` on ``device`` and trace one forward pass against the plan, admitted by the memory
+    budget (``budget.MemoryRefused`` when it does not fit now). Returns (estimate, limit, trace) in bytes."""
+    from ..budget import admit, inference_bytes, ledger
     from ..plan import plan_network
 
-    guard_memory(plan_network(config), device)
-    return wait_for(job_executor().submit(_build_and_trace, config, device, key=("build", config, device)), lang)
+    estimate = inference_bytes(plan_network(config), 1)
+    key = ("build", config, device)
+    reservation = admit(estimate, "build", device, key)
+    trace = wait_for(reservation.for_job(lambda: job_executor().submit(_build_and_trace, config, device, key=key)),
+                     lang)
+    return estimate, ledger(device).limit, trace
 
 
 def _build_and_trace(config: DenseNetConfig, device: str):
-    from ..graph import guard_memory
     from ..model import build_densenet
     from ..plan import plan_network
     from ..trace import trace_model
 
     plan = plan_network(config)
-    check = guard_memory(plan, device)
     model = build_densenet(config, device=device).eval()
     if device.startswith("cuda"):  # the first CUDA pass pays for kernel set-up: time the second
         trace_model(model, plan)
-    return check, trace_model(model, plan)
+    return trace_model(model, plan)

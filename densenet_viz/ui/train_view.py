@@ -1,20 +1,26 @@
 """The Train-it-live page's pieces: the shared run registry (a class asking the same question shares one
-run), starting runs on the job executor, and the live view that redraws while they train."""
+run), starting runs on the job executor, and the live view that redraws while they train.
+
+Each session is a watcher of the runs it started (its session id): Stop ends its own part only, and a run
+stops for real when nobody watches it any more. A session that has not started anything (a reload, a new
+tab) is shown the shared runs of its current settings, if there are any."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import partial
 
 import streamlit as st
 
+from ..budget import admit, training_bytes
 from ..config import DenseNetConfig
 from ..errors import UserError
 from ..i18n import t
 from ..live import LiveData, LiveRun, live_config, load_live_data
-from ..plan import format_count
+from ..plan import format_count, plan_network
 from ..plots_teaching import live_run_label, make_live_figure
-from .serving import job_executor
+from .serving import job_executor, session_id
 from .tables import show_table
 
 MAX_RUNS = 32  # finished runs kept for others to look at
@@ -46,30 +52,67 @@ def compared_config(config: DenseNetConfig, choice: str) -> DenseNetConfig | Non
     return None if other == config else other
 
 
+def _run_key(config: DenseNetConfig, data: LiveData, seed: int, epochs: int) -> tuple:
+    """What makes two runs the same run: the live-scaled configuration, the data, the seed, the epochs."""
+    return live_config(config, len(data.classes)), data.key, seed, epochs
+
+
 def start_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int) -> list[LiveRun]:
-    """The runs for ``configs`` (live-scaled), reusing any that ran or run already with the same settings."""
-    runs = []
+    """The runs for ``configs`` (live-scaled), watched by this session: a run with the same settings that
+    waits, trains or is done is joined, any other is started anew."""
+    runs: list[LiveRun] = []
+    watcher = session_id()
     registry, lock = _registry()
-    for config in configs:
-        key = (live_config(config, len(data.classes)), data.key, seed, epochs)
-        with lock:
-            run = registry.get(key)
-            if run is None or run.state in ("stopped", "failed"):
-                run = LiveRun(key[0], data, seed=seed, epochs=epochs)
-                job_executor().submit(run.run)  # raises QueueFull before the run is registered
-                registry[key] = run
-            registry.move_to_end(key)
-            while len(registry) > MAX_RUNS:
-                registry.popitem(last=False)
-        runs.append(run)
+    try:
+        for config in configs:
+            key = _run_key(config, data, seed, epochs)
+            with lock:
+                run = registry.get(key)
+                if run is None or not run.watch(watcher):
+                    run = LiveRun(key[0], data, seed=seed, epochs=epochs)
+                    # Admitted by the memory budget (MemoryRefused) and the queue (QueueFull) before it is
+                    # registered; the reservation is held until the run ends.
+                    reservation = admit(training_bytes(plan_network(run.config), run.batch_size), "train", key=key)
+                    run.ticket = reservation.for_job(partial(job_executor().submit, run.steps))
+                    run.watch(watcher)
+                    registry[key] = run
+                registry.move_to_end(key)
+                while len(registry) > MAX_RUNS:
+                    registry.popitem(last=False)
+            runs.append(run)
+    except UserError:  # queue full or no memory: leave the runs this press joined, so none trains unwatched
+        for run in runs:
+            run.stop(watcher)
+        raise
     return runs
 
 
+def find_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int) -> list[LiveRun]:
+    """The shared runs for these settings that are waiting, training or done (all of them, or none)."""
+    registry, lock = _registry()
+    with lock:
+        runs = [registry.get(_run_key(config, data, seed, epochs)) for config in configs]
+    return runs if all(run is not None and run.joinable for run in runs) else []
+
+
+def _progress_text(run: LiveRun, lang: str) -> str:
+    """The run's line: its own place while it waits, or what it does now."""
+    label = live_run_label(run, lang)
+    if run.state != "queued":
+        return t(f"live.state_{run.state}", lang, label=label)
+    ahead = run.queue_place()
+    if not ahead:
+        return t("live.state_next", lang, label=label)
+    running = min(ahead, job_executor().running())
+    return t("live.state_queued", lang, label=label, running=running, waiting=ahead - running)
+
+
 def _draw(runs: list[LiveRun], lang: str) -> None:
+    watcher = session_id()
+    runs = [run.seen_by(watcher) for run in runs]
     for run in runs:
         done = run.points[-1].epoch / run.epochs if run.points else 0.0
-        text = t(f"live.state_{run.state}", lang, label=live_run_label(run, lang), waiting=job_executor().waiting())
-        st.progress(min(1.0, done), text=text)
+        st.progress(min(1.0, done), text=_progress_text(run, lang))
         if run.error:
             st.error(run.error)
     st.plotly_chart(make_live_figure(runs, lang, chance=1 / len(runs[0].data.classes)), key="live_curves")
@@ -80,26 +123,34 @@ def _draw(runs: list[LiveRun], lang: str) -> None:
     show_table(rows, key="live_table")
 
 
+def _active_for_me(runs: list[LiveRun]) -> bool:
+    """Whether any run still waits or trains as this session sees it (not once it stopped its part)."""
+    watcher = session_id()
+    return any(run.seen_by(watcher).active for run in runs)
+
+
 @st.fragment(run_every=1.0)
-def _polling(lang: str) -> None:
-    runs = st.session_state.get("live_runs", [])
+def _polling(runs: list[LiveRun], lang: str) -> None:
     _draw(runs, lang)
-    if all(not r.active for r in runs):
+    if not _active_for_me(runs):
         st.rerun()  # one full rerun: the page then draws the finished runs once and stops polling
 
 
-def live_view(lang: str) -> None:
-    """Curves, progress and the comparison table of this session's runs; redrawn every second while any
-    of them is queued or training."""
-    runs: list[LiveRun] = st.session_state.get("live_runs", [])
+def live_view(lang: str, configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int) -> None:
+    """Curves, progress and the comparison table of this session's runs, or, before it started any, of
+    the shared runs for the current settings; redrawn every second while any of them waits or trains."""
+    runs: list[LiveRun] = st.session_state.get("live_runs") or find_runs(configs, data, seed, epochs)
+    st.session_state["live_shown"] = runs  # what Stop stops
     if not runs:
         return
-    if any(r.active for r in runs):
-        _polling(lang)
+    if _active_for_me(runs):
+        _polling(runs, lang)
     else:
         _draw(runs, lang)
 
 
 def stop_runs() -> None:
-    for run in st.session_state.get("live_runs", []):
-        run.stop()
+    """End this session's part in the runs it sees (the runs go on for anyone else watching them)."""
+    watcher = session_id()
+    for run in st.session_state.get("live_shown", []):
+        run.stop(watcher)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..budget import admit
 from ..data import load_image
 from ..explain import card_threshold, none_of_these_rule_text
+from ..explain.gradcam import device_of
 from ..i18n import t
 from ..plots_teaching import (
     make_class_bar_figure,
@@ -17,7 +19,7 @@ from ..plots_teaching import (
     make_top_entries_figure,
     stage_label,
 )
-from ..walkthrough import Walkthrough, walk_through
+from ..walkthrough import Walkthrough, walk_through, walkthrough_memory_bytes
 from ..weights import ModelCard
 from .explain_view import Photo
 from .serving import inference_worker, wait_for
@@ -29,8 +31,13 @@ def _walk_job(model, card, data: bytes) -> Walkthrough:
 
 
 def walkthrough_on_worker(weights: Path, photo: Photo, lang: str) -> Walkthrough:
-    """The photo's walkthrough, computed once on the inference worker for every session that asks."""
-    return wait_for(inference_worker(weights).submit(_walk_job, photo.data, key=("walk", photo.key)), lang)
+    """The photo's walkthrough, computed once on the inference worker for every session that asks, admitted
+    by the memory budget."""
+    worker = inference_worker(weights)
+    key = ("walk", photo.key)
+    reservation = admit(walkthrough_memory_bytes(worker.card.config, worker.card.preprocessing), "walkthrough",
+                        str(device_of(worker.model)), key)
+    return wait_for(reservation.for_job(lambda: worker.submit(_walk_job, photo.data, key=key)), lang)
 
 
 def stage_stepper(walk: Walkthrough, lang: str) -> int:

@@ -100,7 +100,7 @@ def memory_section(lang: str, config: DenseNetConfig, device: str, device_text: 
     if can_measure and st.session_state.get("why_mem_measured") == measure_key:
         try:
             measured = memory_measurement(lang, mem_config, batch, device)
-        except UserError as exc:  # e.g. refused by the memory guard, with its estimate
+        except UserError as exc:  # e.g. refused by the memory budget: what it needs and what is allowed
             st.error(user_message(exc, lang))
     current_depth = cached_plan(mem_config).depth
     st.plotly_chart(make_memory_figure(curve, measured, current_depth, batch, mem_config.input_size, lang),

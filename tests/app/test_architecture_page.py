@@ -119,12 +119,12 @@ def test_build_on_device_agrees_with_the_plan():
     assert "Forward time (1 image)" in labels and "Peak CUDA memory" in labels
 
 
-def test_build_refuses_what_does_not_fit(monkeypatch):
-    import densenet_viz.graph as graph
+def test_build_refuses_what_does_not_fit():
+    from densenet_viz.budget import limit_for_tests
 
-    monkeypatch.setattr(graph, "memory_limit_bytes", lambda device, fraction=0.5: 1024)
     at = _tiny(_open())
-    at.button(key="arch_build").click().run()
+    with limit_for_tests(1024):
+        at.button(key="arch_build").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert any(e.startswith("Refused: this needs about") and "1 KiB" in e for e in errors), errors

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
-from testkit import APP
+from testkit import APP, shown_text
 
 pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
 CLASSES = set(load_card(SHIPPED_MODEL).class_names) if SHIPPED_MODEL.is_file() else set()
@@ -85,7 +85,8 @@ def test_upload_good_bad_and_hostile_files():
     assert len(predictions(at)) == 2
     errors = [e.value for e in at.error]
     assert len(errors) == 2
-    assert errors[0].startswith("notes _script_.jpg cannot be used") and "not an image" in errors[0]
+    assert shown_text(errors[0]).startswith("notes _script_.jpg cannot be used") and "not an image" in errors[0]
+    assert errors[0].startswith("notes \\_script\\_\u2060\\.\u2060jpg")  # the name is literal text, not Markdown
     assert "8×8" in errors[1]
     everything = " ".join(m.value for m in at.markdown) + " ".join(errors)
     assert "<script>" not in everything and "<img" not in everything

@@ -10,7 +10,7 @@ from densenet_viz.i18n import EN, ZH
 from densenet_viz.walkthrough import stage_plan_shapes
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
-from testkit import APP, charts, decode
+from testkit import APP, charts, decode, shown_text
 
 pytestmark = pytest.mark.skipif(not SHIPPED_MODEL.is_file(), reason="no shipped model")
 
@@ -138,4 +138,4 @@ def test_a_broken_example_file_shows_a_message_not_a_traceback(monkeypatch, tmp_
     monkeypatch.setattr(weights, "list_examples", lambda folder=None: [broken])
     at = open_walkthrough()
     assert not at.exception
-    assert len(at.error) == 1 and "broken.jpg" in at.error[0].value
+    assert len(at.error) == 1 and "broken.jpg" in shown_text(at.error[0].value)

@@ -14,21 +14,21 @@ import pytest
 from PIL import Image
 
 from bench.harness import (
-    APP_SELECTOR,
     ARTIFACTS,
     CHART_SIGNATURE_JS,
     CLASSES,
-    ERROR_SELECTORS,
     IMAGES_JS,
     PAGES,
     PLOTLY_DATA_JS,
     SLIDER_THUMB,
     SLIDER_VALUE_JS,
-    STABLE_IDLE_JS,
     WAIT_CHART_CHANGE_JS,
     StreamlitServer,
+    choose_upload,
+    error_texts,
     make_photo,
     top1_from_traces,
+    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -38,20 +38,9 @@ pytestmark = pytest.mark.e2e
 CHART_PAGES = {"architecture", "concat", "transitions", "explain", "walkthrough", "why"}
 
 
-def wait_idle(page, settle_ms: int = 500, need_sidebar: bool = True, timeout_ms: float = 120_000) -> None:
-    """Wait until Streamlit's rerun has finished, stayed finished for ``settle_ms``, and the sidebar is drawn."""
-    page.wait_for_selector(APP_SELECTOR, timeout=timeout_ms)
-    page.evaluate("() => { window.__stBusyAt = undefined; }")
-    page.wait_for_function(STABLE_IDLE_JS, arg=[settle_ms, need_sidebar], timeout=timeout_ms)
-
-
 def open_page(page, path: str) -> None:
     page.goto(f"/{path}")
     wait_idle(page)
-
-
-def error_texts(page) -> list[str]:
-    return [e.inner_text()[:500] for e in page.query_selector_all(ERROR_SELECTORS)]
 
 
 def shot(page, name: str) -> None:
@@ -142,16 +131,6 @@ def test_shared_link_works_on_a_freshly_started_server(browser):
             assert error_texts(pg) == []
         finally:
             context.close()
-
-
-def choose_upload(page) -> None:
-    """On the Explain page, switch the photo source from the built-in examples to an upload."""
-    from densenet_viz.i18n import t
-
-    page.locator('[data-testid="stMain"] [data-testid="stRadio"] label').filter(
-        has_text=t("explain.source_upload", "en")).first.click()
-    page.locator('[data-testid="stMain"] input[type="file"]').first.wait_for(state="attached")
-    wait_idle(page)
 
 
 def test_explain_upload_shows_prediction_and_overlay(page, tmp_path):

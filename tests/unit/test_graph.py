@@ -6,12 +6,9 @@ import torch
 from densenet_viz.config import PRESETS, DenseNetConfig
 from densenet_viz.graph import (
     block_graph,
-    check_build,
     connections,
     dense_block_graph,
-    estimate_build_bytes,
     feature_reuse,
-    memory_limit_bytes,
 )
 from densenet_viz.model import build_densenet
 from densenet_viz.plan import plan_network
@@ -91,15 +88,3 @@ def test_feature_reuse_against_hand_computed_slices():
         feature_reuse(model, 3)
     with pytest.raises(ValueError):
         feature_reuse(model, 1, scale="nope")
-
-
-def test_build_check_refuses_over_the_limit():
-    plan = plan_network(PRESETS["densenet121"])
-    est = estimate_build_bytes(plan)
-    assert est > 4 * plan.params + plan.activation_bytes(1, "float32", "naive") - 1
-    ok = check_build(plan, "cpu", limit_bytes=est)
-    assert ok.fits and ok.estimate_bytes == est and ok.limit_bytes == est
-    refused = check_build(plan, "cpu", limit_bytes=est - 1)
-    assert not refused.fits
-    assert estimate_build_bytes(plan, batch_size=2) > est
-    assert memory_limit_bytes("cpu") > 0

@@ -134,7 +134,7 @@ def test_explain_cli_refuses_the_strip_in_one_line_and_goes_on(tmp_path):
 @pytest.mark.parametrize("argv, expected", [
     (["summary", "--batch-size", "-1"], "batch-size"),
     (["summary", "--blocks=-3"], "not a list of positive whole numbers"),
-    (["summary", "--growth-rate", "9" * 400], "(400 characters)"),
+    (["summary", "--growth-rate", "9" * 400], "--growth-rate: the value is 400 characters long"),
     (["summary", "--compression", "nan"], "not a number"),
 ])
 def test_cli_rejects_bad_numbers_in_one_line(argv, expected, capsys):
@@ -148,9 +148,9 @@ def test_cli_rejects_bad_numbers_in_one_line(argv, expected, capsys):
 # ---------------------------------------------------------------------------------- translated errors
 def every_error():
     """One instance of every user-facing error kind the library raises."""
+    from densenet_viz.budget import MemoryRefused
     from densenet_viz.config import FIELDS, ConfigError, DenseNetConfig
     from densenet_viz.errors import UserError
-    from densenet_viz.graph import BuildCheck, MemoryRefused
     from densenet_viz.i18n import EN
     from densenet_viz.weights import WeightsError
 
@@ -173,7 +173,8 @@ def every_error():
     with pytest.raises(ConfigError) as info:
         DenseNetConfig(block_config=(1,) * 8, input_size=64)
     kinds["real input_too_small"] = info.value
-    kinds["real memory"] = MemoryRefused(BuildCheck(False, 2**35, 2**33, "cpu"))
+    kinds["real memory"] = MemoryRefused(2**35, 2**33, 2**33, "cpu", "build")
+    kinds["real memory busy"] = MemoryRefused(2**32, 2**31, 2**33, "cpu", "measure")
     kinds["real parse"] = pytest.raises(ConfigError, FIELDS["block_config"].parse, "-3").value
     return kinds
 

@@ -134,14 +134,19 @@ def test_job_executor_is_bounded_and_separate_from_the_worker(tiny):
     worker = InferenceWorker(tiny, card())
     try:
         gate = threading.Event()
-        held = [jobs.submit(gate.wait, 10) for _ in range(3)]
+        held = [jobs.submit(gate.wait, 10)]
+        deadline = time.monotonic() + 10
+        while jobs.running() != 1 and time.monotonic() < deadline:  # the first one runs...
+            time.sleep(0.01)
+        held += [jobs.submit(gate.wait, 10) for _ in range(3)]  # ...three more wait: the bound
+        assert (jobs.running(), jobs.waiting()) == (1, 3)
         with pytest.raises(QueueFull):
             jobs.submit(time.sleep, 0)
         # A long job does not block explanations: the worker answers while the executor is stuck.
         t0 = time.perf_counter()
         res = worker.explain("p", lambda: photo(1)).future.result(30)
         assert res.top5 and time.perf_counter() - t0 < 20
-        assert held[2].position() == 2
+        assert [h.position() for h in held] == [0, 1, 2, 3]  # the running one counts as ahead of the rest
         gate.set()
         assert all(h.future.result(10) for h in held)
         keyed = [jobs.submit(lambda: object(), key="k") for _ in range(3)]

@@ -1,0 +1,189 @@
+"""Soak: mixed classroom traffic against one server for a long time, watching its resources.
+
+A few browser sessions at a time (each its own Chromium context, so its own Streamlit session; the oldest
+is closed and a new one opened every round, as students come and go) do what a class does: open the
+Explain page and upload a new photo (a cache miss every time), cover its centre in the occlusion
+playground, sweep it now and then, move the Architecture page's growth-rate slider, and every
+``--train-every`` seconds start a one-epoch live training run. Every ``--sample`` seconds the server's
+resident memory, threads and open files are read from /proc. After ``--warmup`` seconds they should stay
+flat: the report's verdict is RSS growth after warm-up < ``--max-growth-mb`` (100 MB).
+
+    PYTHONPATH=. .venv/bin/python -m bench.soak --minutes 45
+
+Bounded: loopback only, at most 8 sessions open at once, the given duration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (  # noqa: E402
+    CHROMIUM_ARGS,
+    SLIDER_THUMB,
+    StreamlitServer,
+    chromium_executable,
+    error_texts,
+    explain_upload,
+    make_photo,
+    rss_bytes,
+    wait_idle,
+)
+
+
+def resources(pid: int) -> tuple[float, int, int]:
+    """(RSS in MiB, threads, open files) of process ``pid``."""
+    threads = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Threads:"):
+                threads = int(line.split()[1])
+    return rss_bytes(pid) / 2**20, threads, len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class Sampler:
+    """Samples ``resources(pid)`` every ``every_s`` seconds on a thread: [(seconds, rss, threads, files)]."""
+
+    def __init__(self, pid: int, every_s: float):
+        self.pid, self.every_s, self.samples = pid, every_s, []
+        self._stop = threading.Event()
+        self._t0 = time.monotonic()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.monotonic() - self._t0, *resources(self.pid)))
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append((time.monotonic() - self._t0, *resources(self.pid)))
+
+
+def _click(page, text: str) -> None:
+    page.locator('[data-testid="stMain"] button').filter(has_text=text).first.click()
+    page.wait_for_timeout(300)
+    wait_idle(page, timeout_ms=300_000)
+
+
+def run_soak(url: str, pid: int, minutes: float, sessions: int, train_every_s: float, sample_s: float,
+             folder: Path) -> tuple[list, dict]:
+    """Drive the traffic for ``minutes``; returns the samples and counts of what was done."""
+    from playwright.sync_api import sync_playwright
+
+    from densenet_viz.i18n import t
+
+    done = {"uploads": 0, "occlusions": 0, "sweeps": 0, "sliders": 0, "trainings": 0, "errors": 0, "sessions": 0}
+    deadline = time.monotonic() + minutes * 60
+    next_training = time.monotonic() + 60
+    with sync_playwright() as pw, Sampler(pid, sample_s) as sampler:
+        browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
+        open_contexts: list = []
+        n = 0
+        while time.monotonic() < deadline:
+            if len(open_contexts) >= sessions:
+                open_contexts.pop(0).close()  # a student leaves
+            context = browser.new_context(viewport={"width": 1300, "height": 1000}, base_url=url)
+            open_contexts.append(context)
+            done["sessions"] += 1
+            page = context.new_page()
+            page.set_default_timeout(300_000)
+            try:
+                page.goto("/explain")
+                wait_idle(page, timeout_ms=300_000)
+                photo = folder / f"soak-{n % 50}.jpg"
+                photo.write_bytes(make_photo(10_000 + n))  # a new photo every round: no cache hit
+                explain_upload(page, photo)
+                done["uploads"] += 1
+                _click(page, t("occ.centre", "en"))
+                done["occlusions"] += 1
+                if n % 5 == 4:
+                    page.locator('[data-testid="stMain"] [data-testid="stCheckbox"]').filter(
+                        has_text=t("occ.sweep", "en")).first.click()
+                    page.wait_for_timeout(300)
+                    wait_idle(page, timeout_ms=600_000)
+                    done["sweeps"] += 1
+                page.goto("/architecture")
+                wait_idle(page, timeout_ms=300_000)
+                page.locator(SLIDER_THUMB).first.focus()
+                page.keyboard.press("ArrowLeft" if n % 2 else "ArrowRight")
+                page.wait_for_timeout(300)
+                wait_idle(page)
+                done["sliders"] += 1
+                if time.monotonic() >= next_training:
+                    page.goto("/train_live")
+                    wait_idle(page, timeout_ms=300_000)
+                    _click(page, t("live.start", "en"))
+                    done["trainings"] += 1
+                    next_training = time.monotonic() + train_every_s
+                done["errors"] += len(error_texts(page))
+            except Exception as exc:  # noqa: BLE001 - count it and go on: a soak reports, it does not stop
+                done["errors"] += 1
+                print(f"round {n}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
+            n += 1
+            elapsed = minutes * 60 - (deadline - time.monotonic())
+            print(f"[{elapsed / 60:5.1f} min] round {n}: {sampler.samples[-1][1]:.0f} MiB, "
+                  f"{sampler.samples[-1][2]} threads, {sampler.samples[-1][3]} files", file=sys.stderr, flush=True)
+        for context in open_contexts:
+            context.close()
+        browser.close()
+    return sampler.samples, done
+
+
+def summarise(samples: list, warmup_s: float, max_growth_mb: float) -> tuple[list[str], bool]:
+    """Report lines (a table every few minutes, then the verdict) and whether RSS stayed flat."""
+    lines = ["| minute | RSS (MiB) | threads | open files |", "| --- | --- | --- | --- |"]
+    step = max(1, len(samples) // 16)
+    for s in samples[::step] + ([samples[-1]] if (len(samples) - 1) % step else []):
+        lines.append(f"| {s[0] / 60:.0f} | {s[1]:.0f} | {s[2]} | {s[3]} |")
+    after = [s for s in samples if s[0] >= warmup_s]
+    if len(after) < 2:
+        return lines + ["too short for a verdict: no samples after the warm-up"], False
+    base, peak = after[0][1], max(s[1] for s in after)
+    threads = (min(s[2] for s in after), max(s[2] for s in after))
+    files = (min(s[3] for s in after), max(s[3] for s in after))
+    growth = peak - base
+    ok = growth < max_growth_mb
+    lines.append(f"after the {warmup_s / 60:.0f}-minute warm-up: RSS {base:.0f} → peak {peak:.0f} MiB "
+                 f"(growth {growth:+.0f} MiB, limit {max_growth_mb:.0f}); end {after[-1][1]:.0f} MiB; "
+                 f"threads {threads[0]}–{threads[1]}; open files {files[0]}–{files[1]}: "
+                 f"{'FLAT' if ok else 'GROWING'}")
+    return lines, ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--minutes", type=float, default=45)
+    p.add_argument("--sessions", type=int, default=4, help="sessions open at once (1..8)")
+    p.add_argument("--train-every", type=float, default=600, help="seconds between live training runs")
+    p.add_argument("--sample", type=float, default=15, help="seconds between resource samples")
+    p.add_argument("--warmup", type=float, default=300, help="seconds before growth is judged")
+    p.add_argument("--max-growth-mb", type=float, default=100)
+    a = p.parse_args(argv)
+    if chromium_executable() is None:
+        print("error: chromium not found (apt-get install chromium)", file=sys.stderr)
+        return 2
+    with StreamlitServer() as server, tempfile.TemporaryDirectory() as tmp:
+        samples, done = run_soak(server.url, server.pid, a.minutes, max(1, min(a.sessions, 8)), a.train_every,
+                                 a.sample, Path(tmp))
+    lines, ok = summarise(samples, a.warmup, a.max_growth_mb)
+    print(f"soak: {a.minutes:g} min, " + ", ".join(f"{k} {v}" for k, v in done.items()))
+    print("\n".join(lines))
+    return 0 if ok and not done["errors"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
