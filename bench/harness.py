@@ -243,12 +243,33 @@ def explain_upload(page, photo: Path) -> tuple[str, float] | None:
     return top1_from_traces(page.evaluate(PLOTLY_DATA_JS))
 
 
-def nudge(page, timeout_ms: float = 180_000) -> None:
-    """An ordinary interaction that reruns the Explain page: the heat-map opacity one step up, by keyboard."""
-    page.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]').first.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
-    wait_idle(page, timeout_ms=timeout_ms)
+def nudge(page, timeout_ms: float = 180_000, until_text: str | None = None, tries: int = 20) -> bool:
+    """An ordinary interaction that reruns the Explain page: the heat-map opacity one step, by keyboard.
+    With ``until_text``: repeat (up to ``tries`` times, 2 s apart) until the page shows it, since a press
+    made while the browser is still reconnecting to another server is lost. Whether the text showed."""
+    for i in range(tries if until_text else 1):
+        page.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]').first.focus()
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_timeout(300)
+        wait_idle(page, timeout_ms=timeout_ms)
+        if until_text is None:
+            return True
+        if until_text in page.locator('[data-testid="stMain"]').inner_text():
+            return True
+        page.wait_for_timeout(2000)
+    return False
+
+
+def served_by(access_log: Path) -> dict[str, int]:
+    """Route cookie -> port of the replica that last answered its ``/_stcore/`` requests (nginx's log of
+    ``deploy/nginx.conf.template``; after a failover, the last upstream tried)."""
+    import re
+
+    last: dict[str, int] = {}
+    pattern = r'"[A-Z]+ /_stcore/(?!stream)[^"]*" \d+ route=(\S+) upstream=([^ ]*\d)'
+    for route, upstream in re.findall(pattern, access_log.read_text()):
+        last[route] = int(upstream.split(",")[-1].rsplit(":", 1)[1])
+    return last
 
 
 class ReplicaCluster:
@@ -295,28 +316,27 @@ class ReplicaCluster:
         return int((self.prefix / f"replica-{port}.pid").read_text())
 
     def alive(self, port: int) -> bool:
+        """Whether that replica's process runs (a killed one not yet reaped by the script is a zombie)."""
         try:
-            os.kill(self.pid(port), 0)
-            return True
+            with open(f"/proc/{self.pid(port)}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
         except OSError:
             return False
 
     def replica_of(self, route: str) -> int | None:
-        """The port of the replica that served the websocket of the browser with affinity cookie ``route``
-        (the last one, after any failover)."""
-        import re
-
-        log = (self.prefix / "access.log").read_text()
-        ports = re.findall(rf'"GET /_stcore/stream[^"]*" \d+ route={re.escape(route)} upstream=([^ ]+)', log)
-        if not ports:
-            return None
-        return int(ports[-1].split(",")[-1].rsplit(":", 1)[1])
+        """The port of the replica that last answered the browser with affinity cookie ``route``: its
+        ``/_stcore/`` requests (host config, health, uploads) go where its session lives. The websocket
+        itself is logged only when it closes, so it is left out."""
+        return served_by(self.prefix / "access.log").get(route)
 
     def kill(self, port: int) -> None:
         """Kill one replica at once (SIGKILL: a crash, not a shutdown)."""
         import signal
 
         os.kill(self.pid(port), signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while self.alive(port) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -33,19 +33,15 @@ from bench.harness import (  # noqa: E402
     explain_upload,
     make_photo,
     nudge,
+    served_by,
     top1_from_traces,
     wait_idle,
 )
 
 
 def _sessions_per_replica(cluster: ReplicaCluster) -> dict[int, int]:
-    """How many distinct browsers (affinity cookies) each replica's websocket served."""
-    import re
-
-    log = (cluster.prefix / "access.log").read_text()
-    last: dict[str, int] = {}
-    for route, upstream in re.findall(r'"GET /_stcore/stream[^"]*" \d+ route=(\S+) upstream=([^ ]+)', log):
-        last[route] = int(upstream.split(",")[-1].rsplit(":", 1)[1])
+    """How many distinct browsers (affinity cookies) each replica served."""
+    last = served_by(cluster.prefix / "access.log")
     return {port: sum(1 for p in last.values() if p == port) for port in cluster.ports}
 
 
@@ -78,7 +74,7 @@ def kill_and_recover(cluster: ReplicaCluster, sessions: int, folder: Path) -> di
         out.update(sessions=len(opened), victim=victim, on_victim=ports.count(victim))
         for page, photo, top1, port in opened:
             t0 = time.perf_counter()
-            nudge(page, timeout_ms=240_000)
+            nudge(page, timeout_ms=240_000, until_text=moved if port == victim else None)
             text = page.locator('[data-testid="stMain"]').inner_text()
             if port != victim:
                 out["intact"] += moved not in text and top1_from_traces(page.evaluate(PLOTLY_DATA_JS)) == top1
