@@ -266,9 +266,12 @@ def served_by(access_log: Path) -> dict[str, int]:
     import re
 
     last: dict[str, int] = {}
-    pattern = r'"[A-Z]+ /_stcore/(?!stream)[^"]*" \d+ route=(\S+) upstream=([^ ]*\d)'
+    # upstream= lists every replica tried ("127.0.0.1:8081, 127.0.0.1:8082" after a failover); the last answered.
+    pattern = r'"[A-Z]+ /_stcore/(?!stream)[^"]*" \d+ route=(\S+) upstream=(.+?) rt='
     for route, upstream in re.findall(pattern, access_log.read_text()):
-        last[route] = int(upstream.split(",")[-1].rsplit(":", 1)[1])
+        answered = upstream.split(",")[-1].strip()
+        if answered[-1:].isdigit():  # "-": answered by nginx itself
+            last[route] = int(answered.rsplit(":", 1)[1])
     return last
 
 
