@@ -6,7 +6,7 @@ Explain page and upload a new photo (a cache miss every time), cover its centre 
 playground, sweep it now and then, move the Architecture page's growth-rate slider, and every
 ``--train-every`` seconds start a one-epoch live training run. Every ``--sample`` seconds the server's
 resident memory, threads and open files are read from /proc. After ``--warmup`` seconds they should stay
-flat: the report's verdict is RSS growth after warm-up < ``--max-growth-mb`` (100 MB).
+flat: the verdict compares the last ``--window`` of the run with the first after warm-up (``summarise``).
 
     PYTHONPATH=. .venv/bin/python -m bench.soak --minutes 45
 
@@ -16,6 +16,7 @@ Bounded: loopback only, at most 8 sessions open at once, the given duration.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -143,24 +144,36 @@ def run_soak(url: str, pid: int, minutes: float, sessions: int, train_every_s: f
     return sampler.samples, done
 
 
-def summarise(samples: list, warmup_s: float, max_growth_mb: float) -> tuple[list[str], bool]:
-    """Report lines (a table every few minutes, then the verdict) and whether RSS stayed flat."""
-    lines = ["| minute | RSS (MiB) | threads | open files |", "| --- | --- | --- | --- |"]
-    step = max(1, len(samples) // 16)
-    for s in samples[::step] + ([samples[-1]] if (len(samples) - 1) % step else []):
-        lines.append(f"| {s[0] / 60:.0f} | {s[1]:.0f} | {s[2]} | {s[3]} |")
-    after = [s for s in samples if s[0] >= warmup_s]
-    if len(after) < 2:
-        return lines + ["too short for a verdict: no samples after the warm-up"], False
-    base, peak = after[0][1], max(s[1] for s in after)
-    threads = (min(s[2] for s in after), max(s[2] for s in after))
-    files = (min(s[3] for s in after), max(s[3] for s in after))
-    growth = peak - base
-    ok = growth < max_growth_mb
-    lines.append(f"after the {warmup_s / 60:.0f}-minute warm-up: RSS {base:.0f} → peak {peak:.0f} MiB "
-                 f"(growth {growth:+.0f} MiB, limit {max_growth_mb:.0f}); end {after[-1][1]:.0f} MiB; "
-                 f"threads {threads[0]}–{threads[1]}; open files {files[0]}–{files[1]}: "
-                 f"{'FLAT' if ok else 'GROWING'}")
+def summarise(samples: list, warmup_s: float, max_growth_mb: float, window_s: float = 600) -> tuple[list[str], bool]:
+    """Report lines and whether the server stayed flat after ``warmup_s``. The time after warm-up is cut into
+    windows of ``window_s`` (as long as the gap between training runs, so each window holds the same mix of
+    traffic); flat means the lowest and the highest RSS of the last window are within ``max_growth_mb`` of
+    the first window's. A leak raises both; a training run in progress raises only its window's peak."""
+    lines = ["| minutes | RSS min / median / max (MiB) | threads (max) | open files (max) |",
+             "| --- | --- | --- | --- |"]
+    after = [x for x in samples if x[0] >= warmup_s]
+    windows: list[list] = []
+    for x in after:
+        i = int((x[0] - warmup_s) // window_s)
+        while len(windows) <= i:
+            windows.append([])
+        windows[i].append(x)
+    windows = [w for w in windows if w]
+    if len(windows) < 2 or len(windows[-1]) < 4:  # a short last window is folded into the one before
+        if len(windows) >= 2:
+            windows[-2].extend(windows.pop())
+    for w in windows:
+        rss = sorted(x[1] for x in w)
+        lines.append(f"| {w[0][0] / 60:.0f}–{w[-1][0] / 60:.0f} | {rss[0]:.0f} / {rss[len(rss) // 2]:.0f} / "
+                     f"{rss[-1]:.0f} | {max(x[2] for x in w)} | {max(x[3] for x in w)} |")
+    if len(windows) < 2:
+        return lines + ["too short for a verdict: fewer than two windows after the warm-up"], False
+    first, last = windows[0], windows[-1]
+    low = min(x[1] for x in last) - min(x[1] for x in first)
+    high = max(x[1] for x in last) - max(x[1] for x in first)
+    ok = low < max_growth_mb and high < max_growth_mb
+    lines.append(f"after the {warmup_s / 60:.0f}-minute warm-up, last window against the first: lowest RSS "
+                 f"{low:+.0f} MiB, highest {high:+.0f} MiB (limit {max_growth_mb:.0f}): {'FLAT' if ok else 'GROWING'}")
     return lines, ok
 
 
@@ -172,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sample", type=float, default=15, help="seconds between resource samples")
     p.add_argument("--warmup", type=float, default=300, help="seconds before growth is judged")
     p.add_argument("--max-growth-mb", type=float, default=100)
+    p.add_argument("--window", type=float, default=600, help="seconds per comparison window (see summarise)")
+    p.add_argument("--json", help="also write every sample here")
     a = p.parse_args(argv)
     if chromium_executable() is None:
         print("error: chromium not found (apt-get install chromium)", file=sys.stderr)
@@ -179,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     with StreamlitServer() as server, tempfile.TemporaryDirectory() as tmp:
         samples, done = run_soak(server.url, server.pid, a.minutes, max(1, min(a.sessions, 8)), a.train_every,
                                  a.sample, Path(tmp))
-    lines, ok = summarise(samples, a.warmup, a.max_growth_mb)
+    if a.json:
+        Path(a.json).write_text(json.dumps({"samples": samples, "done": done}))
+    lines, ok = summarise(samples, a.warmup, a.max_growth_mb, a.window)
     print(f"soak: {a.minutes:g} min, " + ", ".join(f"{k} {v}" for k, v in done.items()))
     print("\n".join(lines))
     return 0 if ok and not done["errors"] else 1
