@@ -113,32 +113,41 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-class RssSampler:
-    """Samples a process's RSS in a background thread; ``peak`` and ``samples`` afterwards."""
+class ProcessSampler:
+    """Reads ``read(pid)`` every ``every_s`` seconds on a background thread: ``samples`` is
+    [(seconds since start, value)], the last one taken on exit; ``peak`` is the largest value."""
 
-    def __init__(self, pid: int, every_s: float = 0.25):
-        self.pid, self.every_s = pid, every_s
-        self.samples: list[int] = []
+    def __init__(self, pid: int, every_s: float = 0.25, read=rss_bytes):
+        self.pid, self.every_s, self.read = pid, every_s, read
+        self.samples: list[tuple[float, object]] = []
         self._stop = threading.Event()
+        self._t0 = time.monotonic()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        self.samples.append((time.monotonic() - self._t0, self.read(self.pid)))
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append(rss_bytes(self.pid))
+            self._sample()
             self._stop.wait(self.every_s)
 
-    def __enter__(self) -> RssSampler:
+    def __enter__(self) -> ProcessSampler:
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self.samples.append(rss_bytes(self.pid))
+        self._sample()
 
     @property
-    def peak(self) -> int:
-        return max(self.samples, default=0)
+    def last(self):
+        return self.samples[-1][1]
+
+    @property
+    def peak(self):
+        return max((v for _, v in self.samples), default=0)
 
 
 class StreamlitServer:

@@ -39,7 +39,7 @@ from bench.harness import (  # noqa: E402
     SLIDER_THUMB,
     SLIDER_VALUE_JS,
     STABLE_IDLE_JS,
-    RssSampler,
+    ProcessSampler,
     StreamlitServer,
     chromium_executable,
     cli_top1,
@@ -316,7 +316,7 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
         cli_s = time.perf_counter() - t0
         rss_before = rss_bytes(server_pid)
         t0 = time.perf_counter()
-        with RssSampler(server_pid) as rss:
+        with ProcessSampler(server_pid) as rss:
             results, cpu, bystander = asyncio.run(_drive(url, server_pid, photos, expected, classes, timeout_s,
                                                          stagger_s, browser_nice=browser_nice))
         wall_s = time.perf_counter() - t0
@@ -337,7 +337,7 @@ def run_load(url: str, server_pid: int, sessions: int = 20, timeout_s: float = 6
         "slider_p50_s": percentile(slider, 50), "slider_p95_s": percentile(slider, 95),
         "key_retries": sum(r.key_retries for r in results),
         "cpu_per_session_s": cpu, "trivial_cpu_per_session_s": floor, "bystander": bystander,
-        "rss_before_mb": rss_before / 2**20, "rss_peak_mb": rss.peak / 2**20, "rss_after_mb": rss.samples[-1] / 2**20,
+        "rss_before_mb": rss_before / 2**20, "rss_peak_mb": rss.peak / 2**20, "rss_after_mb": rss.last / 2**20,
         "rss_growth_mb": growth_mb, "max_rss_growth_mb": max_rss_growth_mb,
         "distinct_expected_top1": len({e[0] for e in expected.values()}),
         "results": [asdict(r) | {"ok": r.ok} for r in results],

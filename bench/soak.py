@@ -5,8 +5,10 @@ is closed and a new one opened every round, as students come and go) do what a c
 Explain page and upload a new photo (a cache miss every time), cover its centre in the occlusion
 playground, sweep it now and then, move the Architecture page's growth-rate slider, and every
 ``--train-every`` seconds start a one-epoch live training run. Every ``--sample`` seconds the server's
-resident memory, threads and open files are read from /proc. After ``--warmup`` seconds they should stay
-flat: the verdict compares the last ``--window`` of the run with the first after warm-up (``summarise``).
+resident memory, threads and open files are read from /proc. First ``--fill`` photos are explained one
+after another, so that the server's bounded photo caches are full; after that and ``--warmup`` seconds
+more they should stay flat: the verdict compares the last ``--window`` of the run with the first after
+the warm-up (``summarise``).
 
     PYTHONPATH=. .venv/bin/python -m bench.soak --minutes 45
 
@@ -20,7 +22,6 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ if __package__ in (None, ""):
 from bench.harness import (  # noqa: E402
     CHROMIUM_ARGS,
     SLIDER_THUMB,
+    ProcessSampler,
     StreamlitServer,
     chromium_executable,
     error_texts,
@@ -38,6 +40,7 @@ from bench.harness import (  # noqa: E402
     rss_bytes,
     wait_idle,
 )
+from densenet_viz.ui.serving import CACHED_PHOTOS  # noqa: E402
 
 
 def resources(pid: int) -> tuple[float, int, int]:
@@ -50,48 +53,47 @@ def resources(pid: int) -> tuple[float, int, int]:
     return rss_bytes(pid) / 2**20, threads, len(os.listdir(f"/proc/{pid}/fd"))
 
 
-class Sampler:
-    """Samples ``resources(pid)`` every ``every_s`` seconds on a thread: [(seconds, rss, threads, files)]."""
-
-    def __init__(self, pid: int, every_s: float):
-        self.pid, self.every_s, self.samples = pid, every_s, []
-        self._stop = threading.Event()
-        self._t0 = time.monotonic()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append((time.monotonic() - self._t0, *resources(self.pid)))
-            self._stop.wait(self.every_s)
-
-    def __enter__(self) -> Sampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.samples.append((time.monotonic() - self._t0, *resources(self.pid)))
-
-
 def _click(page, text: str) -> None:
     page.locator('[data-testid="stMain"] button').filter(has_text=text).first.click()
     page.wait_for_timeout(300)
     wait_idle(page, timeout_ms=300_000)
 
 
+def fill_caches(browser, url: str, photos: int, folder: Path) -> int:
+    """Warm-up: one session explains ``photos`` new photos and covers the centre of each, filling the
+    server's bounded photo caches (``CACHED_PHOTOS``) so that what follows measures a steady state."""
+    from densenet_viz.i18n import t
+
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, base_url=url)
+    page = context.new_page()
+    page.set_default_timeout(300_000)
+    page.goto("/explain")
+    wait_idle(page, timeout_ms=300_000)
+    for i in range(photos):
+        photo = folder / f"fill-{i % 10}.jpg"
+        photo.write_bytes(make_photo(90_000 + i))
+        explain_upload(page, photo)
+        _click(page, t("occ.centre", "en"))
+    context.close()
+    return photos
+
+
 def run_soak(url: str, pid: int, minutes: float, sessions: int, train_every_s: float, sample_s: float,
-             folder: Path) -> tuple[list, dict]:
-    """Drive the traffic for ``minutes``; returns the samples and counts of what was done."""
+             folder: Path, fill: int = 0) -> tuple[list, dict]:
+    """Fill the photo caches with ``fill`` photos, then drive the traffic for ``minutes``; returns the
+    samples [(seconds, RSS MiB, threads, open files)] and counts of what was done (``fill_s``: when the
+    mixed traffic began, in seconds from the first sample)."""
     from playwright.sync_api import sync_playwright
 
     from densenet_viz.i18n import t
 
     done = {"uploads": 0, "occlusions": 0, "sweeps": 0, "sliders": 0, "trainings": 0, "errors": 0, "sessions": 0}
-    deadline = time.monotonic() + minutes * 60
-    next_training = time.monotonic() + 60
-    with sync_playwright() as pw, Sampler(pid, sample_s) as sampler:
+    with sync_playwright() as pw, ProcessSampler(pid, sample_s, read=resources) as sampler:
         browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
+        done["filled_photos"] = fill_caches(browser, url, fill, folder) if fill else 0
+        done["fill_s"] = round(sampler.samples[-1][0]) if sampler.samples else 0
+        deadline = time.monotonic() + minutes * 60
+        next_training = time.monotonic() + 60
         open_contexts: list = []
         n = 0
         while time.monotonic() < deadline:
@@ -136,12 +138,13 @@ def run_soak(url: str, pid: int, minutes: float, sessions: int, train_every_s: f
                 print(f"round {n}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
             n += 1
             elapsed = minutes * 60 - (deadline - time.monotonic())
-            print(f"[{elapsed / 60:5.1f} min] round {n}: {sampler.samples[-1][1]:.0f} MiB, "
-                  f"{sampler.samples[-1][2]} threads, {sampler.samples[-1][3]} files", file=sys.stderr, flush=True)
+            rss, threads, files = sampler.last
+            print(f"[{elapsed / 60:5.1f} min] round {n}: {rss:.0f} MiB, {threads} threads, {files} files",
+                  file=sys.stderr, flush=True)
         for context in open_contexts:
             context.close()
         browser.close()
-    return sampler.samples, done
+    return [(t, *values) for t, values in sampler.samples], done
 
 
 def summarise(samples: list, warmup_s: float, max_growth_mb: float, window_s: float = 600) -> tuple[list[str], bool]:
@@ -183,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sessions", type=int, default=4, help="sessions open at once (1..8)")
     p.add_argument("--train-every", type=float, default=600, help="seconds between live training runs")
     p.add_argument("--sample", type=float, default=15, help="seconds between resource samples")
-    p.add_argument("--warmup", type=float, default=300, help="seconds before growth is judged")
+    p.add_argument("--fill", type=int, default=CACHED_PHOTOS,
+                   help="photos explained first to fill the server's photo caches (0: none)")
+    p.add_argument("--warmup", type=float, default=300,
+                   help="seconds of mixed traffic (after the fill) before growth is judged")
     p.add_argument("--max-growth-mb", type=float, default=100)
     p.add_argument("--window", type=float, default=600, help="seconds per comparison window (see summarise)")
     p.add_argument("--json", help="also write every sample here")
@@ -193,10 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with StreamlitServer() as server, tempfile.TemporaryDirectory() as tmp:
         samples, done = run_soak(server.url, server.pid, a.minutes, max(1, min(a.sessions, 8)), a.train_every,
-                                 a.sample, Path(tmp))
+                                 a.sample, Path(tmp), fill=a.fill)
     if a.json:
         Path(a.json).write_text(json.dumps({"samples": samples, "done": done}))
-    lines, ok = summarise(samples, a.warmup, a.max_growth_mb, a.window)
+    lines, ok = summarise(samples, done["fill_s"] + a.warmup, a.max_growth_mb, a.window)
     print(f"soak: {a.minutes:g} min, " + ", ".join(f"{k} {v}" for k, v in done.items()))
     print("\n".join(lines))
     return 0 if ok and not done["errors"] else 1

@@ -37,7 +37,7 @@ from ..model import cam_layer_names
 from ..plan import plan_network
 from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
 from ..weights import ModelCard
-from .serving import inference_worker, wait_for
+from .serving import CACHED_PHOTOS, inference_worker, wait_for
 from .state import session_is_new
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def _deletion_job(model, card, x, cam, target):
 
 
 # ------------------------------------------------------------------------------------- cached drawing
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=CACHED_PHOTOS, show_spinner=False)
 def _crop_jpeg(key: str, _photo: PhotoExplanation) -> bytes:
     import io
 
@@ -142,7 +142,7 @@ def _crop_jpeg(key: str, _photo: PhotoExplanation) -> bytes:
     return buf.getvalue()
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=CACHED_PHOTOS * 2, show_spinner=False)
 def _overlay_png(key: str, target: int, layer: str, alpha: float, cmap: str, _photo: PhotoExplanation) -> bytes:
     return png_bytes(overlay(_photo.crop, _photo.explanation.cams[layer], alpha, cmap))
 
@@ -152,17 +152,17 @@ def _colorbar_png(cmap: str) -> bytes:
     return png_bytes(colorbar_image(cmap))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=CACHED_PHOTOS, show_spinner=False)
 def _npy(key: str, target: int, layer: str, _photo: PhotoExplanation) -> bytes:
     return npy_bytes(_photo.explanation.upsampled[layer])
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=CACHED_PHOTOS * 2, show_spinner=False)
 def _top5_figure(key: str, target: int, lang: str, highlight: str, _photo: PhotoExplanation):
     return make_top5_figure(_photo.top5, lang, highlight=highlight, threshold=_photo.threshold)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=CACHED_PHOTOS, show_spinner=False)
 def _strip_figure(key: str, target: int, lang: str, cmap: str, _photo: PhotoExplanation):
     raw = _photo.explanation.raw
     return make_cam_strip_figure({n: raw[n] for n in block_end_layers(list(raw))}, lang, cmap)

@@ -15,12 +15,12 @@ from ..i18n import t
 from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_steps
 from ..plots_explain import make_occlusion_figure, make_probability_change_figure
 from ..weights import ModelCard
-from .serving import inference_worker, wait_for
+from .serving import CACHED_PHOTOS, inference_worker, wait_for
 
 GRID_STEP = 8  # clickable points every 8 input pixels
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=CACHED_PHOTOS, show_spinner=False)
 def _picture(key: str, side: int, _res: PhotoExplanation) -> np.ndarray:
     """The photo at model-input size, (S, S, 3) uint8 (shared, read-only)."""
     picture = np.asarray(_res.crop.resize((side, side)))
@@ -28,13 +28,13 @@ def _picture(key: str, side: int, _res: PhotoExplanation) -> np.ndarray:
     return picture
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=CACHED_PHOTOS * 2, show_spinner=False)
 def _picker(key: str, square: Square | None, lang: str, _picture: np.ndarray):
     """The clickable photo with the square drawn (shared figure: never mutate it)."""
     return make_occlusion_figure(_picture, square, GRID_STEP, lang)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=CACHED_PHOTOS * 2, show_spinner=False)
 def _covered_png(key: str, square: Square, layer: str, cmap: str, _result: OcclusionResult,
                  _picture: np.ndarray) -> bytes:
     covered = _picture.copy()

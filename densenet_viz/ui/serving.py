@@ -13,6 +13,10 @@ from .cache import cached_trained_model
 
 JOB_WORKERS = 1  # heavy jobs (builds, measurements, live training) take turns beside inference
 JOB_QUEUE = 32  # more waiting jobs than this are refused with a "try again" message
+# Explained photos kept in memory (about 1-2 MB each with what is drawn from them): every student of a class
+# of 30 keeps their current photo and one before it. Caches of what is drawn from a photo hold at most this
+# many photos' worth too, so the server's memory stops growing once these are full.
+CACHED_PHOTOS = 64
 
 
 def session_id() -> str:
@@ -26,7 +30,7 @@ def session_id() -> str:
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _worker(weights: str, mtime: float) -> InferenceWorker:
     model, card = cached_trained_model(weights, mtime)
-    return InferenceWorker(model, card, owner_of=session_id)
+    return InferenceWorker(model, card, cache_size=CACHED_PHOTOS, owner_of=session_id)
 
 
 def inference_worker(weights: str | Path) -> InferenceWorker:
