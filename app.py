@@ -4,28 +4,31 @@ import streamlit as st
 
 from densenet_viz.i18n import t
 from densenet_viz.serving import freeze_long_lived_objects
-from densenet_viz.ui.state import render_sidebar
+from densenet_viz.ui.lesson_view import remember_pages
+from densenet_viz.ui.state import render_sidebar, start_run
 
 st.set_page_config(page_title="DenseNet Explorer", page_icon="🌼", layout="wide")
-config = render_sidebar()
-lang = st.session_state["lang"]
+lang = start_run()
 
 
-def home() -> None:
-    from densenet_viz.ui.home import render_home
-
-    render_home()
-
-
-pages = [
-    st.Page(home, title=t("nav.home", lang), icon="🏠", default=True, url_path="home"),
-    st.Page("pages/architecture.py", title=t("nav.architecture", lang), icon="📈", url_path="architecture"),
-    st.Page("pages/concat.py", title=t("nav.concat", lang), icon="🕸️", url_path="concat"),
-    st.Page("pages/transitions.py", title=t("nav.transitions", lang), icon="🔻", url_path="transitions"),
-    st.Page("pages/explain.py", title=t("nav.explain", lang), icon="🔍", url_path="explain"),
-    st.Page("pages/walkthrough.py", title=t("nav.walkthrough", lang), icon="🌼", url_path="walkthrough"),
-    st.Page("pages/why.py", title=t("nav.why", lang), icon="💡", url_path="why"),
-    st.Page("pages/train_live.py", title=t("nav.train_live", lang), icon="🏋️", url_path="train_live"),
-]
-st.navigation(pages).run()
+pages = {  # page id (its url path; densenet_viz.lesson.STEP_IDS) -> page
+    # The default page is served at "/"; its url_path "" leaves "home" to the hidden twin below.
+    "home": st.Page("pages/home.py", title=t("nav.home", lang), icon="🏠", default=True, url_path=""),
+    "architecture": st.Page("pages/architecture.py", title=t("nav.architecture", lang), icon="📈",
+                            url_path="architecture"),
+    "concat": st.Page("pages/concat.py", title=t("nav.concat", lang), icon="🕸️", url_path="concat"),
+    "transitions": st.Page("pages/transitions.py", title=t("nav.transitions", lang), icon="🔻",
+                           url_path="transitions"),
+    "explain": st.Page("pages/explain.py", title=t("nav.explain", lang), icon="🔍", url_path="explain"),
+    "walkthrough": st.Page("pages/walkthrough.py", title=t("nav.walkthrough", lang), icon="🌼",
+                           url_path="walkthrough"),
+    "why": st.Page("pages/why.py", title=t("nav.why", lang), icon="💡", url_path="why"),
+    "train_live": st.Page("pages/train_live.py", title=t("nav.train_live", lang), icon="🏋️", url_path="train_live"),
+}
+# Streamlit serves the default page only at "/": this hidden twin serves /home.
+home_path = st.Page("pages/home.py", title=t("nav.home", lang), icon="🏠", url_path="home", visibility="hidden")
+page = st.navigation([*pages.values(), home_path])  # the page to run; the sidebar depends on it
+remember_pages(pages)
+render_sidebar(page.url_path or "home")
+page.run()
 freeze_long_lived_objects()  # after the first run: imports and first caches are in memory for good

@@ -49,13 +49,14 @@ STABLE_IDLE_JS = """([settleMs, needSidebar]) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const now = performance.now();
     const ready = app && app.getAttribute('data-test-script-state') === 'notRunning'
-        && (!needSidebar || document.querySelector('[data-testid="stSidebar"] [data-testid="stSlider"]'));
+        && (!needSidebar || document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"]'));
     if (!ready || window.__stBusyAt === undefined) { window.__stBusyAt = now; return false; }
     return now - window.__stBusyAt >= settleMs;
 }"""
 # JSON of every Plotly chart's traces (name, type, x, y, z), so a test can tell when a chart changed.
 PLOTLY_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd =>
     (gd.data || []).map(t => ({name: t.name ?? null, type: t.type ?? null, orientation: t.orientation ?? null,
+                              mode: t.mode ?? null,
                               x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null,
                               z: t.z ? (t.z.length > 64 ? t.z.length : t.z) : null})))"""
 # Poll the first chart once per frame until its data differs from `before`; resolve with the frame time.

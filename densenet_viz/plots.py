@@ -236,7 +236,9 @@ def make_flow_figure(plan: Plan, lang: str = "en") -> go.Figure:
     fig.update_yaxes(title_text=t("trans.hw_axis", lang), rangemode="tozero", row=2, col=1)
     fig.update_layout(
         title={"text": t("trans.flow_title", lang, theta=f"{plan.config.compression:g}", k=plan.config.growth_rate)},
-        height=560, margin={"t": 60, "b": 40, "l": 60, "r": 30}, legend={"orientation": "h", "y": -0.12},
+        # No legend: each row's y-axis title names its trace, and a legend under the plot would have to dodge
+        # the stage labels, which grow and turn upright in projector mode.
+        height=560, margin={"t": 60, "b": 40, "l": 60, "r": 30}, showlegend=False,
     )
     return fig
 

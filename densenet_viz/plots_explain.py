@@ -51,7 +51,8 @@ def make_cam_strip_figure(maps: dict[str, np.ndarray], lang: str = "en", colorma
     ``maps``: layer -> (h, w) raw CAM; each is normalised by its own maximum for colour.
     """
     names = list(maps)
-    titles = [f"{layer_label(n, lang).split(' · ')[0]} ({maps[n].shape[0]}×{maps[n].shape[1]})" for n in names]
+    # The size on a line of its own: four one-line titles side by side overlap at 16 px (projector mode).
+    titles = [f"{layer_label(n, lang).split(' · ')[0]}<br>{maps[n].shape[0]}×{maps[n].shape[1]}" for n in names]
     fig = make_subplots(rows=1, cols=max(1, len(names)), subplot_titles=titles, horizontal_spacing=0.03)
     for i, name in enumerate(names, start=1):
         m = np.asarray(maps[name], dtype=np.float32)
@@ -64,7 +65,7 @@ def make_cam_strip_figure(maps: dict[str, np.ndarray], lang: str = "en", colorma
         fig.update_xaxes(showticklabels=False, constrain="domain", row=1, col=i)
         fig.update_yaxes(showticklabels=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}",
                          row=1, col=i)
-    fig.update_layout(height=260, margin=dict(l=8, r=8, t=40, b=8))
+    fig.update_layout(height=280, margin=dict(l=8, r=8, t=60, b=8))
     return fig
 
 
@@ -112,4 +113,21 @@ def make_probability_change_figure(class_names, before, after, lang: str = "en")
     fig.update_layout(barmode="group", height=80 + 40 * len(names), margin=dict(l=8, r=8, t=30, b=8),
                       xaxis=dict(range=[0, 1], tickformat=".0%", title=t("explain.probability", lang)),
                       legend=dict(orientation="h", y=1.1))
+    return fig
+
+
+def make_confusion_figure(confusion, class_names, lang: str = "en") -> go.Figure:
+    """A confusion matrix (rows: true class, columns: predicted) as a heat map: colour is the share of the
+    row (so a small class's mistakes show as clearly as a big one's), each cell labelled with its count."""
+    counts = np.asarray(confusion, dtype=int)
+    totals = counts.sum(axis=1, keepdims=True)
+    share = counts / np.maximum(totals, 1)
+    names = [str(n) for n in class_names]
+    hover = t("mistakes.hover", lang, true="%{y}", pred="%{x}", count="%{text}", share="%{z:.0%}")
+    fig = go.Figure(go.Heatmap(z=share, x=names, y=names, text=counts, texttemplate="%{text}", zmin=0, zmax=1,
+                               colorscale="Blues", showscale=False, hovertemplate=hover + "<extra></extra>"))
+    fig.update_layout(title=t("mistakes.matrix_title", lang), height=120 + 48 * len(names),
+                      margin=dict(l=8, r=8, t=40, b=8),
+                      xaxis=dict(title=t("mistakes.predicted", lang), side="bottom", constrain="domain"),
+                      yaxis=dict(title=t("mistakes.true", lang), autorange="reversed", scaleanchor="x"))
     return fig

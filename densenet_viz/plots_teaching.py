@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .i18n import t
+from .live_summary import short_run_names
 from .memory import MeasuredMemory, MemoryPoint
 from .walkthrough import FeatureMaps, WalkStage, top_entries
 from .why import GradientFlow, OurPoint, ReferenceModel
@@ -197,29 +198,38 @@ def make_memory_figure(curve: list[MemoryPoint], measured: MeasuredMemory | None
 def make_live_figure(runs: list, lang: str = "en", chance: float | None = None) -> go.Figure:
     """Live training curves: loss (left) and accuracy (right) against epochs, one colour per run.
 
-    ``runs``: ``live.LiveRun`` objects (read while they train). Train curves are smoothed running values
-    per step; val accuracy is measured at each epoch's end (markers).
+    ``runs``: ``live.LiveRun`` objects (read while they train). Train curves (dotted) are smoothed running
+    values per step; val accuracy is measured at each epoch's end (solid, markers). The legend names each
+    run shortly ("A: k=12") and the line styles once; hover tells a run's full configuration and seed.
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t("live.loss", lang), t("live.accuracy", lang)),
                         horizontal_spacing=0.08)
     colours = ["#1f6f4a", "#b45309", "#2563eb", "#9333ea"]
-    train, val = t("live.train", lang), t("live.val", lang)
-    for i, run in enumerate(runs):
-        name, points, c = live_run_label(run, lang), list(run.points), colours[i % len(colours)]
+    train, val, epoch = t("live.train", lang), t("live.val", lang), t("live.epoch", lang)
+    for i, (run, name) in enumerate(zip(runs, short_run_names(runs, lang), strict=True)):
+        points, c = list(run.points), colours[i % len(colours)]
+        about = f"<b>{name}</b><br>{live_run_label(run, lang)}, {t('live.name_seed', lang, seed=run.seed)}<br>"
+        group = {"legendgroup": name, "showlegend": False}
+        # The run's legend entry: a colour swatch (the line styles have entries of their own).
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=name,
+                                 marker=dict(color=c, size=12, symbol="square")), row=1, col=1)
         x = [p.epoch for p in points]
-        fig.add_trace(go.Scatter(x=x, y=[p.train_loss for p in points], mode="lines", line=dict(color=c),
-                                 name=f"{name}: {train}", legendgroup=name), row=1, col=1)
-        fig.add_trace(go.Scatter(x=x, y=[p.train_acc for p in points], mode="lines", showlegend=False,
-                                 line=dict(color=c, dash="dot"), name=f"{name}: {train}", legendgroup=name),
-                      row=1, col=2)
+        for col, y, fmt in ((1, [p.train_loss for p in points], ".3f"), (2, [p.train_acc for p in points], ".1%")):
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=dict(color=c, dash="dot"), name=name,
+                                     hovertemplate=f"{about}{train}, {epoch} %{{x:.2f}}: %{{y:{fmt}}}<extra></extra>",
+                                     **group), row=1, col=col)
         done = [p for p in points if p.val_acc is not None]
         fig.add_trace(go.Scatter(x=[p.epoch for p in done], y=[p.val_acc for p in done], mode="lines+markers",
-                                 line=dict(color=c), marker=dict(size=8), name=f"{name}: {val}", legendgroup=name),
-                      row=1, col=2)
+                                 line=dict(color=c), marker=dict(size=8), name=name,
+                                 hovertemplate=f"{about}{val}, {epoch} %{{x:.2f}}: %{{y:.1%}}<extra></extra>",
+                                 **group), row=1, col=2)
+    for label, style in ((train, {"mode": "lines", "line": dict(color="#555", dash="dot")}),
+                         (val, {"mode": "lines+markers", "line": dict(color="#555"), "marker": dict(size=8)})):
+        fig.add_trace(go.Scatter(x=[None], y=[None], name=label, legendgroup="styles", **style), row=1, col=2)
     if chance is not None:
         fig.add_hline(y=chance, line_dash="dash", line_color="#888", annotation_text=t("live.chance", lang),
                       row=1, col=2)
-    fig.update_xaxes(title_text=t("live.epoch", lang))
+    fig.update_xaxes(title_text=epoch)
     fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
     fig.update_layout(height=380, margin=dict(l=8, r=8, t=40, b=8), legend=dict(orientation="h", y=-0.25))
     return fig

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from .config import FIELDS, PRESETS, ConfigError, DenseNetConfig, check_length, matching_preset
 
 DEFAULT_PRESET = "densenet121"
-QUERY_KEYS = ("lang", "preset", *(spec.url for spec in FIELDS.values()))  # every other key is ignored
+STEP_KEY, SHOW_KEY = "step", "show"  # a lesson link's step and the sidebar controls it shows (densenet_viz.lesson)
+QUERY_KEYS = ("lang", "preset", STEP_KEY, SHOW_KEY, *(spec.url for spec in FIELDS.values()))  # others: ignored
 
 
 def read_query(params: Mapping[str, str]) -> dict[str, str]:

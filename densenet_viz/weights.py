@@ -11,6 +11,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .config import ConfigError, DenseNetConfig
+from .credits import KINDS, Credit, read_credits
 from .data import Preprocessing, list_images
 from .errors import UserError
 from .hashing import sha256_hex
@@ -20,6 +21,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MODELS_DIR = ASSETS / "models"
 SHIPPED_MODEL = MODELS_DIR / "flowers-densenet121.safetensors"
 EXAMPLES_DIR = ASSETS / "examples"
+EXAMPLE_CREDITS = "credits.csv"  # beside the examples, written by scripts/make_examples.py
 
 
 class WeightsError(UserError):
@@ -143,6 +145,18 @@ def list_models(folder: str | Path = MODELS_DIR) -> list[Path]:
 
 
 def list_examples(folder: str | Path = EXAMPLES_DIR) -> list[Path]:
-    """The example photos shipped in ``assets/examples`` (sorted by name); empty if there are none."""
+    """The example images shipped in ``assets/examples``: real photos of the model's classes first, then the
+    out-of-set photo, then drawings (as ``credits.csv`` says; files it does not list last), each group by
+    name; empty if there are none."""
     folder = Path(folder)
-    return list_images(folder, recursive=False) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    kinds = {name: credit.kind for name, credit in example_credits(folder).items()}
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return sorted(list_images(folder, recursive=False),
+                  key=lambda p: (order.get(kinds.get(p.name, ""), len(order)), p.name))
+
+
+def example_credits(folder: str | Path = EXAMPLES_DIR) -> dict[str, Credit]:
+    """``file name -> Credit`` for the examples in ``folder`` (its ``credits.csv``); empty without one."""
+    return read_credits(Path(folder) / EXAMPLE_CREDITS)

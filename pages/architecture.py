@@ -12,6 +12,7 @@ from densenet_viz.ui.architecture_view import (
     table_section,
 )
 from densenet_viz.ui.cache import cached_plan, device_name
+from densenet_viz.ui.lesson_view import lesson_panel
 from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
 
 ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
@@ -20,6 +21,7 @@ config = current_config()
 plan = cached_plan(config)
 
 st.title(t("arch.title", lang))
+lesson_panel("architecture", config, lang)
 st.markdown(t("arch.intro", lang))
 compare = growth_section(config, lang)
 metrics_section(config, plan, compare, lang)

@@ -14,13 +14,17 @@ from densenet_viz.model import cam_layer_names
 from densenet_viz.plots_explain import layer_label
 from densenet_viz.ui.cache import trained_model
 from densenet_viz.ui.explain_view import View, explain_gallery, photo_inputs, view_key
+from densenet_viz.ui.lesson_view import lesson_panel
+from densenet_viz.ui.mistakes_view import mistakes_section
 from densenet_viz.ui.occlusion_view import occlusion_playground
-from densenet_viz.ui.state import current_lang, ensure_app_navigation
+from densenet_viz.ui.state import current_lang, ensure_app_navigation, shipped_model_note
 from densenet_viz.weights import WeightsError, list_examples, list_models
 
 ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 lang = current_lang()
 st.title(t("explain.title", lang))
+shipped_model_note(lang)
+lesson_panel("explain", None, lang)  # its questions are about the shipped model
 
 models = list_models()
 if not models:
@@ -71,3 +75,4 @@ if results:
     occlusion_playground(view_key(weights, photo), res, card, weights, layer, cmap, lang)
 with st.expander(t("explain.how_title", lang)):
     st.markdown(t("explain.how", lang, threshold=f"{card_threshold(card):.0%}"))
+mistakes_section(lang)

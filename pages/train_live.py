@@ -9,6 +9,7 @@ from densenet_viz.errors import UserError, user_message
 from densenet_viz.i18n import t
 from densenet_viz.live import EPOCH_CHOICES, LIVE_SIZE, THUMBNAILS_DIR
 from densenet_viz.ui.cache import device_name
+from densenet_viz.ui.lesson_view import lesson_panel
 from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
 from densenet_viz.ui.train_view import COMPARISONS, compared_config, live_data, live_view, start_runs, stop_runs
 
@@ -16,6 +17,7 @@ ensure_app_navigation()  # a deep link on a fresh server must still go through a
 lang = current_lang()
 config = current_config()
 st.title(t("live.title", lang))
+lesson_panel("train_live", config, lang)
 st.markdown(t("live.intro", lang, size=LIVE_SIZE))
 if not (THUMBNAILS_DIR / "train").is_dir():
     st.warning(t("live.no_data", lang))
@@ -34,12 +36,13 @@ other = compared_config(config, choice)
 if choice != "none" and other is None:
     st.info(t("live.compare_same", lang))
 configs = [config] + ([other] if other else [])
+noise = st.checkbox(t("live.noise", lang), key="live_noise", help=t("live.noise_help", lang))
 b1, b2 = st.columns(2)
 if b1.button(t("live.start", lang), type="primary", key="live_start", width="stretch"):
     try:
-        st.session_state["live_runs"] = start_runs(configs, data, seed, epochs)
+        st.session_state["live_runs"] = start_runs(configs, data, seed, epochs, noise)
     except UserError as exc:  # the job queue is full
         st.error(user_message(exc, lang))
 b2.button(t("live.stop", lang), key="live_stop", on_click=stop_runs, width="stretch")
-live_view(lang, configs, data, seed, epochs)
+live_view(lang, configs, data, seed, epochs, noise)
 st.caption(t("live.shared", lang))

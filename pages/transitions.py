@@ -6,6 +6,8 @@ from densenet_viz.i18n import t
 from densenet_viz.plan import DTYPE_BYTES, format_bytes, transition_table
 from densenet_viz.plots import make_flow_figure, make_flow_memory_figure
 from densenet_viz.ui.cache import cached_plan
+from densenet_viz.ui.lesson_view import lesson_panel
+from densenet_viz.ui.present import note, show_chart
 from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
 from densenet_viz.ui.tables import show_table
 
@@ -16,16 +18,17 @@ config = current_config()
 plan = cached_plan(config)
 
 st.title(t("trans.title", lang))
+lesson_panel("transitions", config, lang)
 st.markdown(t("trans.intro", lang, theta=f"{config.compression:g}"))
 
-st.plotly_chart(make_flow_figure(plan, lang), width="stretch", key="trans_flow")
-st.caption(t("trans.flow_caption", lang))
+show_chart(st, make_flow_figure(plan, lang), width="stretch", key="trans_flow")
+note(t("trans.flow_caption", lang))
 
 c1, c2 = st.columns(2)
 batch = int(c1.number_input(t("arch.batch", lang), 1, 4096, value=1, step=1, key="trans_batch"))
 dtype = c2.selectbox(t("arch.dtype", lang), list(DTYPE_BYTES), key="trans_dtype")
-st.plotly_chart(make_flow_memory_figure(plan, batch, dtype, lang), width="stretch", key="trans_memory")
-st.caption(t("trans.memory_caption", lang))
+show_chart(st, make_flow_memory_figure(plan, batch, dtype, lang), width="stretch", key="trans_memory")
+note(t("trans.memory_caption", lang))
 
 st.subheader(t("trans.table_header", lang))
 rows = transition_table(plan, batch, dtype)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from densenet_viz.i18n import t
 from densenet_viz.ui.cache import device_name
+from densenet_viz.ui.lesson_view import lesson_panel
 from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation
 from densenet_viz.ui.why_view import efficiency_section, gradient_section, memory_section
 
@@ -16,6 +17,7 @@ config = current_config()
 device, device_text = device_name()
 
 st.title(t("why.title", lang))
+lesson_panel("why", config, lang)
 st.markdown(t("why.intro", lang))
 gradient_section(lang, device, device_text)
 efficiency_section(lang, config)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the whole test suite (creates .venv and installs test needs on first use).
-# Also installs Debian's chromium and nginx for the real-browser and replica tests when they are missing
+# Also installs Debian's chromium, nginx and a Chinese font for the real-browser and replica tests when missing
 # (needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ bash scripts/setup.sh dev
 MISSING=()
 command -v chromium >/dev/null 2>&1 || MISSING+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || MISSING+=(nginx)
+# A Chinese font, so that the browser tests lay out and measure real 中文 glyphs, not empty boxes.
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || MISSING+=(fonts-wqy-microhei)
 if [ "${#MISSING[@]}" -gt 0 ]; then
   echo "setup: installing Debian's ${MISSING[*]} for the browser and replica tests" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -314,4 +314,93 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "Two ways to ask where the evidence is: the sweep measures it by hiding each place in turn (many forward passes, batched); Grad-CAM reads it from one backward pass. Where they agree, trust them more.",
         "这是两种寻找证据所在位置的方法：扫描法轮流遮住每个位置来测量（很多次前向传播，分批进行）；Grad-CAM 则从一次反向传播中读出。两者一致的地方更可信。",
     ),
+    # --- built-in examples (labels and credits) and "Where the model goes wrong" (ui/mistakes_view.py)
+    "explain.example_photo": (
+        "Photo: {cls} ({i})",
+        "照片：{cls}（{i}）",
+    ),
+    "explain.example_out_of_set": (
+        "Photo: {what}, not one of the five",
+        "照片：{what}，不属于这五种花",
+    ),
+    "explain.example_drawing": (
+        "Drawing, not a photo: {cls}",
+        "手绘图，不是照片：{cls}",
+    ),
+    "explain.credit": (
+        "Photo by {author}, [{licence}]({licence_url}), [source]({source_url}), {changes}.",
+        "照片作者：{author}，[{licence}]({licence_url})，[来源]({source_url})，{changes}。",
+    ),
+    "explain.credit_resized": (
+        "resized",
+        "已缩小",
+    ),
+    "explain.credit_unchanged": (
+        "unchanged",
+        "未作修改",
+    ),
+    "explain.credit_out_of_set": (
+        "A dahlia is **not** one of the model's flowers, yet a five-way classifier must still pick one of its five: look at how sure it is, and whether the “none of these” rule catches it.",
+        "大丽花**不**属于模型认识的花，可是五分类模型仍然必须从五种里选一个：看看它有多确定，以及“都不是”规则能否识别出来。",
+    ),
+    "explain.credit_drawing": (
+        "A drawing made for this project, not a photo: it only looks roughly like {cls}, so the model may not recognise it.",
+        "这是为本项目画的图，不是照片：它只是大致像 {cls}，模型未必认得出来。",
+    ),
+    "mistakes.title": (
+        "Where the model goes wrong",
+        "模型在哪里出错",
+    ),
+    "mistakes.intro": (
+        "On the {n} test photos, never used for training or for any choice, the shipped model is right {top1} of the time and wrong on {wrong}. The matrix sorts every test photo by its true class (row) and the model's answer (column): the diagonal is right, every other cell is a mistake.",
+        "在 {n} 张测试照片上（它们从未用于训练或任何选择），随附模型的正确率为 {top1}，答错 {wrong} 张。矩阵按真实类别（行）和模型的回答（列）给每张测试照片归类：对角线上是答对的，其他格子都是错误。",
+    ),
+    "mistakes.card_differs": (
+        "The model card reports a test accuracy of {card}; the figures here were recomputed by scripts/precompute_mistakes.py.",
+        "模型卡给出的测试正确率为 {card}；此处的数字由 scripts/precompute_mistakes.py 重新计算。",
+    ),
+    "mistakes.matrix_title": (
+        "Test confusion matrix (colour: share of the row)",
+        "测试集混淆矩阵（颜色：占该行的比例）",
+    ),
+    "mistakes.true": (
+        "true class",
+        "真实类别",
+    ),
+    "mistakes.predicted": (
+        "predicted class",
+        "预测类别",
+    ),
+    "mistakes.hover": (
+        "true {true}, predicted {pred}: {count} photos ({share} of the row)",
+        "真实 {true}，预测 {pred}：{count} 张（占该行 {share}）",
+    ),
+    "mistakes.pair": (
+        "{true} taken for {pred} ({count})",
+        "{true} 被认成 {pred}（{count} 张）",
+    ),
+    "mistakes.pair_separator": (
+        ", ",
+        "，",
+    ),
+    "mistakes.bias": (
+        "**A model learns what its training photos show, nothing more.** It was never told what a rose is: it saw a few hundred photos of each flower and kept whatever told them apart in those photos, such as colour, shape, background and how close the camera was. Its most frequent mistakes are {pairs}. Red and pink flowers are mostly roses and tulips in its training photos, so colour alone cannot separate them; where the map below lights up the colour rather than the shape of the petals, that is what happened. A photo unlike its training photos (a bouquet, a single petal, a flower far away, a rare colour) gets a confident guess all the same: the data set decides what the model can see.",
+        "**模型只能学到训练照片里有的东西。** 从来没有人告诉它玫瑰是什么：它只是看了每种花几百张照片，记住了在这些照片里能把它们区分开的特征，比如颜色、形状、背景、拍得多近。它最常见的错误是：{pairs}。在它的训练照片中，红色和粉色的花大多是玫瑰和郁金香，所以单靠颜色分不开它们；如果下面的热力图亮在颜色上而不是花瓣的形状上，就是这种情况。一张与训练照片不同的照片（一束花、一片花瓣、远处的一朵花、少见的颜色）照样会得到一个很有把握的猜测：数据集决定了模型能看见什么。",
+    ),
+    "mistakes.gallery": (
+        "All {shown} misclassified test photos: each photo, then where the model found evidence for its wrong answer (Grad-CAM, {layer}).",
+        "全部 {shown} 张被分错的测试照片：先是照片，然后是模型为它的错误答案找到证据的位置（Grad-CAM，{layer}）。",
+    ),
+    "mistakes.gallery_sample": (
+        "{shown} of the {wrong} misclassified test photos (a seeded random sample): each photo, then where the model found evidence for its wrong answer (Grad-CAM, {layer}).",
+        "{wrong} 张被分错的测试照片中的 {shown} 张（固定随机种子抽样）：先是照片，然后是模型为它的错误答案找到证据的位置（Grad-CAM，{layer}）。",
+    ),
+    "mistakes.item": (
+        "true **{true}**, predicted **{pred}** ({prob})",
+        "真实 **{true}**，预测 **{pred}**（{prob}）",
+    ),
+    "mistakes.missing": (
+        "The precomputed mistakes are missing (assets/mistakes/): run scripts/precompute_mistakes.py to make them.",
+        "缺少预先计算的错误样本（assets/mistakes/）：运行 scripts/precompute_mistakes.py 生成。",
+    ),
 }

@@ -173,4 +173,80 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "Runs are shared: anyone who starts the same configurations with the same epochs and seed sees the same run, computed once. Stop ends only your part: a shared run goes on while someone else still watches it. Training jobs queue one at a time and never slow down explanations.",
         "训练是共享的：任何人用相同的配置、轮数和随机种子开始训练，看到的都是同一次只计算一次的训练。“停止”只结束你自己的部分：只要还有别人在看，共享的训练就会继续。训练任务逐个排队，不会拖慢解释预测。",
     ),
+    "live.noise": (
+        "Measure run-to-run noise",
+        "测量训练间的随机波动",
+    ),
+    "live.noise_help": (
+        "Adds one run: the first configuration again with seed + 1, through the same queue. How far the two seeds end apart is the noise; a lead smaller than that could be chance.",
+        "增加一次训练：用随机种子 + 1 再训练一次第一个配置，同样排队。两个种子的结果相差多少就是随机波动；小于它的领先可能只是偶然。",
+    ),
+    "live.col_run": (
+        "Run",
+        "名称",
+    ),
+    "live.short_name": (
+        "{letter}: {what}",
+        "{letter}：{what}",
+    ),
+    "live.name_sep": (
+        ", ",
+        "，",
+    ),
+    "live.name_blocks": (
+        "blocks {blocks}",
+        "块 {blocks}",
+    ),
+    "live.name_bn": (
+        "bottleneck {bn}",
+        "瓶颈 {bn}",
+    ),
+    "live.name_seed": (
+        "seed {seed}",
+        "种子 {seed}",
+    ),
+    "live.conclusion": (
+        "Conclusion",
+        "结论",
+    ),
+    "live.verdict_one": (
+        "**{name}** reached {acc} validation accuracy with {params} parameters and {time} s per epoch.",
+        "**{name}** 的验证准确率为 {acc}，参数量 {params}，每轮 {time} 秒。",
+    ),
+    "live.verdict_win": (
+        "**{name}** won: {acc} validation accuracy with {params} parameters and {time} s per epoch, {gap} percentage points ahead of {name2} ({acc2} with {params2} parameters and {time2} s per epoch).",
+        "**{name}** 胜出：验证准确率 {acc}，参数量 {params}，每轮 {time} 秒，比 {name2}（准确率 {acc2}，参数量 {params2}，每轮 {time2} 秒）高 {gap} 个百分点。",
+    ),
+    "live.verdict_tie": (
+        "**{name}** and **{name2}** tie at {acc} validation accuracy: {name} with {params} parameters and {time} s per epoch, {name2} with {params2} parameters and {time2} s per epoch.",
+        "**{name}** 与 **{name2}** 打平，验证准确率都是 {acc}：{name} 有 {params} 个参数、每轮 {time} 秒，{name2} 有 {params2} 个参数、每轮 {time2} 秒。",
+    ),
+    "live.verdict_run_state": (
+        "{name} ({state})",
+        "{name}（{state}）",
+    ),
+    "live.verdict_unfinished": (
+        "No conclusion: {runs} did not train to the end. Train again to compare.",
+        "无法得出结论：{runs}没有训练到最后。请重新训练再比较。",
+    ),
+    "live.noise_unknown": (
+        "The run-to-run noise is unknown: tick “{option}” to train {name} a second time with another seed and see how far the same network lands apart by chance alone.",
+        "训练之间的随机波动未知：勾选“{option}”，用另一个随机种子再训练一次 {name}，看看同一个网络仅因随机性会相差多少。",
+    ),
+    "live.noise_unfinished": (
+        "The run-to-run noise is unknown: the repeat {name} did not train to the end ({state}).",
+        "训练之间的随机波动未知：重复训练的 {name} 没有训练到最后（{state}）。",
+    ),
+    "live.noise_only": (
+        "Run-to-run noise: {name} trained with seeds {seed} and {seed2} ended {noise} percentage points apart.",
+        "训练之间的随机波动：{name} 分别用随机种子 {seed} 和 {seed2} 训练，结果相差 {noise} 个百分点。",
+    ),
+    "live.noise_larger": (
+        "The lead is larger than the run-to-run noise ({name} with seeds {seed} and {seed2} ended {noise} percentage points apart), so it is probably more than chance; one repeat is only a rough measure of the noise.",
+        "领先幅度大于训练之间的随机波动（{name} 用随机种子 {seed} 和 {seed2} 训练，结果相差 {noise} 个百分点），因此很可能不只是偶然；不过只重复一次只能粗略估计随机波动。",
+    ),
+    "live.noise_smaller": (
+        "The lead is not larger than the run-to-run noise ({name} with seeds {seed} and {seed2} ended {noise} percentage points apart), so these runs cannot tell the two configurations apart: the difference could be chance.",
+        "领先幅度不大于训练之间的随机波动（{name} 用随机种子 {seed} 和 {seed2} 训练，结果相差 {noise} 个百分点），所以这几次训练无法区分这两个配置：差异可能只是偶然。",
+    ),
 }

@@ -23,6 +23,7 @@ from ..plan import (
 )
 from ..plots import make_growth_figure
 from .cache import cached_plan
+from .present import note, show_chart
 from .tables import show_table
 from .teaching import build_and_trace
 
@@ -47,8 +48,8 @@ def growth_section(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
     sends the chart's message before theirs (bench.slider_latency)."""
     compare = _compared_config(config)
     in_browser = bool(st.session_state.get("arch_in_browser", False))
-    st.plotly_chart(growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth")
-    st.caption(t("arch.growth_caption", lang))
+    show_chart(st, growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth")
+    note(t("arch.growth_caption", lang))
     st.toggle(t("arch.in_browser", lang), key="arch_in_browser", help=t("arch.in_browser_help", lang))
     _compare_controls(config, lang)
     return compare
@@ -98,7 +99,7 @@ def metrics_section(config: DenseNetConfig, plan: Plan, compare: DenseNetConfig 
     if compare is not None:
         _metric_row(t("arch.compare_config", lang, k=compare.growth_rate, theta=f"{compare.compression:g}"),
                     plan_metrics(cached_plan(compare), batch, dtype), main, lang)
-    st.caption(t("arch.memory_caption", lang))  # the Why DenseNet page charts it against depth, measured
+    note(t("arch.memory_caption", lang))  # the Why DenseNet page charts it against depth, measured
 
 
 def lazy_section(label: str, key: str):

@@ -19,6 +19,7 @@ from ..plots_graph import (
 )
 from ..weights import SHIPPED_MODEL, WeightsError
 from .cache import trained_model
+from .present import note, show_chart, side_by_side
 from .teaching import feature_reuse_result
 
 
@@ -48,16 +49,16 @@ def graph_section(config: DenseNetConfig, plan: Plan, lang: str) -> None:
     m1.metric(t("concat.metric_connections", lang), f"{connections(graph.n_layers):,}")
     m2.metric(t("concat.metric_receives", lang, node=names[selected]), f"{graph.input_width(selected):,}")
     m3.metric(t("concat.metric_sources", lang, node=names[selected]), len(graph.incoming(selected)))
-    left, right = st.columns([3, 2])
-    left.plotly_chart(make_block_graph_figure(graph, lang, selected), width="stretch", key="concat_graph")
-    left.caption(t("concat.graph_caption", lang))
-    right.plotly_chart(make_resnet_block_figure(graph.in_channels, graph.shown_layers, lang), width="stretch",
-                       key="concat_resnet")
-    right.plotly_chart(make_width_contrast_figure(graph, lang), width="stretch", key="concat_width")
-    right.caption(t("concat.resnet_caption", lang))
-    st.plotly_chart(make_composition_figure(graph, lang, selected if selected <= graph.shown_layers else None),
-                    width="stretch", key="concat_composition")
-    st.caption(t("concat.composition_caption", lang, c0=graph.in_channels, k=graph.growth_rate))
+    left, right = side_by_side([3, 2])
+    show_chart(left, make_block_graph_figure(graph, lang, selected), width="stretch", key="concat_graph")
+    note(t("concat.graph_caption", lang), left)
+    show_chart(right, make_resnet_block_figure(graph.in_channels, graph.shown_layers, lang), width="stretch",
+               key="concat_resnet")
+    show_chart(right, make_width_contrast_figure(graph, lang), width="stretch", key="concat_width")
+    note(t("concat.resnet_caption", lang), right)
+    show_chart(st, make_composition_figure(graph, lang, selected if selected <= graph.shown_layers else None),
+               width="stretch", key="concat_composition")
+    note(t("concat.composition_caption", lang, c0=graph.in_channels, k=graph.growth_rate))
 
 
 def reuse_section(config: DenseNetConfig, lang: str) -> None:
@@ -82,10 +83,10 @@ def reuse_section(config: DenseNetConfig, lang: str) -> None:
     h1, h2 = st.columns(2)
     if card is not None:
         trained = feature_reuse_result(lang, reuse_config, block, scale, weights=str(SHIPPED_MODEL))
-        h1.plotly_chart(make_reuse_heatmap(trained, lang, t("concat.reuse_trained", lang, b=block)),
-                        width="stretch", key="concat_reuse_trained")
+        show_chart(h1, make_reuse_heatmap(trained, lang, t("concat.reuse_trained", lang, b=block)),
+                   width="stretch", key="concat_reuse_trained")
     random = feature_reuse_result(lang, reuse_config, block, scale)
-    (h2 if card is not None else h1).plotly_chart(
-        make_reuse_heatmap(random, lang, t("concat.reuse_random", lang, b=block)), width="stretch",
-        key="concat_reuse_random")
-    st.caption(t("concat.reuse_caption", lang))
+    show_chart(h2 if card is not None else h1,
+               make_reuse_heatmap(random, lang, t("concat.reuse_random", lang, b=block)), width="stretch",
+               key="concat_reuse_random")
+    note(t("concat.reuse_caption", lang))

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..budget import admit, explain_bytes
+from ..credits import Credit, example_label
 from ..data import UPLOAD_TYPES, load_image, safe_name
 from ..errors import markdown_literal, user_message
 from ..explain import (
@@ -36,7 +37,8 @@ from ..i18n import t
 from ..model import cam_layer_names
 from ..plan import plan_network
 from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
-from ..weights import ModelCard
+from ..weights import EXAMPLE_CREDITS, ModelCard, example_credits
+from .present import note, picture_cells, presenting, show_chart
 from .serving import CACHED_PHOTOS, inference_worker, wait_for
 from .state import session_is_new
 
@@ -53,6 +55,43 @@ class Photo:
     name: str  # safe to show
     data: bytes
     key: str  # digest(data)
+    credit: Credit | None = None  # a built-in example's: what it is, whom to credit
+
+
+def credit_markdown(credit: Credit, lang: str) -> str:
+    """The line shown under a built-in example or a shipped photo: author, licence link and source for a
+    photo (plus a note when it is none of the model's flowers), or "a drawing, not a photo"."""
+    if credit.kind == "drawing":
+        return t("explain.credit_drawing", lang, cls=markdown_literal(credit.label))
+    text = t("explain.credit", lang, author=markdown_literal(credit.author), licence=markdown_literal(credit.licence),
+             licence_url=_link(credit.licence_url), source_url=_link(credit.source_url),
+             changes=t(f"explain.credit_{'resized' if credit.changes == 'resized' else 'unchanged'}", lang))
+    if credit.kind == "out_of_set":
+        text += " " + t("explain.credit_out_of_set", lang)
+    return text
+
+
+def _link(url: str) -> str:
+    # Only plain https links from our own credit files; anything else becomes a link to nowhere.
+    return url if url.startswith("https://") and not any(c in url for c in " ()<>[]") else "#"
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _folder_credits(folder: str, mtime: float) -> dict[str, Credit]:
+    return example_credits(folder)
+
+
+def _example_credits(examples: list[Path]) -> dict[Path, Credit]:
+    """Each example's credit, from the credits file beside it (read once per change of that file)."""
+    found = {}
+    for folder in {p.parent for p in examples}:
+        try:
+            mtime = (folder / EXAMPLE_CREDITS).stat().st_mtime
+        except OSError:
+            continue
+        credits = _folder_credits(str(folder), mtime)
+        found.update({p: credits[p.name] for p in examples if p.parent == folder and p.name in credits})
+    return found
 
 
 def view_key(weights: Path, photo: Photo) -> str:
@@ -62,8 +101,12 @@ def view_key(weights: Path, photo: Photo) -> str:
 
 # ------------------------------------------------------------------------------------------- inputs
 def photo_inputs(prefix: str, examples: list[Path], lang: str, multiple: bool = True,
-                 default_example: str = "drawn-daisy") -> list[Photo]:
-    """A source picker (examples, upload, camera) and the photos it yields. Widget keys start with ``prefix``."""
+                 default_example: str | None = None) -> list[Photo]:
+    """A source picker (examples, upload, camera) and the photos it yields. Widget keys start with ``prefix``.
+
+    The examples are listed in ``examples``' order (``list_examples``: real photos first) with their kind in
+    the label; the default is ``default_example`` (a file stem) or else the first.
+    """
     source = st.radio(t("explain.source", lang), ["examples", "upload", "camera"], horizontal=True,
                       key=f"{prefix}_source", format_func=lambda s: t(f"explain.source_{s}", lang))
     if source != "examples" and session_is_new():
@@ -86,14 +129,17 @@ def photo_inputs(prefix: str, examples: list[Path], lang: str, multiple: bool = 
         if not examples:
             st.info(t("explain.no_examples", lang))
         default = [p for p in examples if p.stem == default_example][:1] or examples[:1]
+        credits = _example_credits(examples)
+        label = lambda p: example_label(p, credits.get(p), lang)
         if multiple:
             chosen = st.multiselect(t("explain.examples", lang), examples, default=default, key=f"{prefix}_examples",
-                                    format_func=lambda p: p.name)
+                                    format_func=label)
         else:
             one = st.selectbox(t("explain.examples", lang), examples, key=f"{prefix}_examples",
-                               index=examples.index(default[0]) if default else 0, format_func=lambda p: p.name)
+                               index=examples.index(default[0]) if default else 0, format_func=label)
             chosen = [one] if one is not None else []
-        pairs = [(p.name, _example_bytes(str(p))) for p in chosen]
+        return [Photo(safe_name(p.name), data, digest(data), credits.get(p))
+                for p, data in ((p, _example_bytes(str(p))) for p in chosen)]
     return [Photo(safe_name(name), data, digest(data)) for name, data in pairs]
 
 
@@ -187,9 +233,14 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
     exp = res.explanation
     cls = card.class_names[exp.target]
     names = ", ".join(card.class_names)
-    c_photo, c_cam, c_pred = st.columns([1, 1, 1.2])
+    if presenting():  # pictures twice as wide: the photo beside the verdict, the map below the photo
+        (c_photo, c_pred), (c_cam, _) = st.columns([2, 1.2]), st.columns([2, 1.2])
+    else:
+        c_photo, c_cam, c_pred = st.columns([1, 1, 1.2])
     key = view_key(weights, photo)  # drawings depend on the model too (its input size, its answer)
     c_photo.image(_crop_jpeg(key, res), caption=t("explain.photo", lang), width="stretch")
+    if photo.credit is not None:
+        c_photo.caption(credit_markdown(photo.credit, lang))
     with c_cam:
         h, w = exp.raw[view.layer].shape
         blended = _overlay_png(key, exp.target, view.layer, view.alpha, view.cmap, res)
@@ -207,13 +258,13 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
         if res.none_of_these:
             st.warning(t("explain.none_of_these", lang, prob=f"{top_p:.1%}", threshold=f"{res.threshold:.0%}",
                          n=len(card.class_names), names=names))
-        st.plotly_chart(_top5_figure(key, exp.target, lang, cls, res), width="stretch", key=f"ex_top5_{i}")
-        st.caption(none_of_these_rule_text(card, lang))
+        show_chart(st, _top5_figure(key, exp.target, lang, cls, res), width="stretch", key=f"ex_top5_{i}")
+        note(none_of_these_rule_text(card, lang))
     st.markdown(f"**{t('explain.strip_title', lang)}**")
-    st.plotly_chart(_strip_figure(key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}")
+    show_chart(st, _strip_figure(key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}")
     ends = block_end_layers(cam_layer_names(card.config))
-    st.caption(t("explain.strip_caption", lang, sizes=" → ".join(f"{exp.raw[n].shape[0]}×{exp.raw[n].shape[1]}"
-                                                                  for n in ends)))
+    note(t("explain.strip_caption", lang, sizes=" → ".join(f"{exp.raw[n].shape[0]}×{exp.raw[n].shape[1]}"
+                                                            for n in ends)))
     worker = inference_worker(weights)
     if view.extras:
         st.markdown(f"**{t('explain.extras_title', lang)}**")
@@ -224,15 +275,15 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
                   (t("explain.method_guided_gradcam", lang), maps["guided_gradcam"]),
                   (t("explain.method_integrated_gradients", lang, steps=16), maps["integrated_gradients"]),
                   (t("explain.method_occlusion", lang, win=win), maps["occlusion"])]
-        for col, (title, m) in zip(st.columns(len(panels)), panels):
+        for col, (title, m) in zip(picture_cells(len(panels), len(panels)), panels, strict=True):
             col.image(overlay(res.crop, m, max(view.alpha, 0.6), view.cmap), caption=title, width="stretch")
     if view.faithful:
         cam = exp.upsampled[view.layer]
         curve, rand = wait_for(worker.submit(_deletion_job, res.x, cam, exp.target,
                                              key=("deletion", photo.key, exp.target, view.layer)), lang)
-        st.plotly_chart(make_deletion_figure(curve, rand, cls, lang), width="stretch", key=f"ex_del_{i}")
+        show_chart(st, make_deletion_figure(curve, rand, cls, lang), width="stretch", key=f"ex_del_{i}")
         verdict = "explain.deletion_good" if curve.auc < rand.auc else "explain.deletion_bad"
-        st.caption(t(verdict, lang, auc=f"{curve.auc:.3f}", rand=f"{rand.auc:.3f}"))
+        note(t(verdict, lang, auc=f"{curve.auc:.3f}", rand=f"{rand.auc:.3f}"))
 
 
 def explain_gallery(photos: list[Photo], card: ModelCard, view: View, weights: Path, lang: str) -> list:

@@ -6,9 +6,12 @@ import streamlit as st
 
 from ..graph import dense_block_graph
 from ..i18n import t
+from ..lesson import lesson_steps
 from ..plan import format_count
 from ..plots_graph import make_block_graph_figure
 from .cache import cached_plan, device_name
+from .lesson_view import lesson_panel, step_page_link
+from .present import note, show_chart
 from .state import current_config, current_lang
 
 
@@ -22,17 +25,15 @@ def render_home() -> None:
     lang = current_lang()
     config = current_config()
     st.title(t("home.title", lang))
+    lesson_panel("home", config, lang)
     st.markdown(t("home.intro", lang))
     plan = cached_plan(config)
-    st.plotly_chart(_picture(config.num_init_features, config.growth_rate, lang), width="stretch",
-                    key="home_picture")
-    st.caption(t("home.picture", lang))
+    show_chart(st, _picture(config.num_init_features, config.growth_rate, lang), width="stretch",
+               key="home_picture")
+    note(t("home.picture", lang))
     st.info(t("home.current", lang, variant=config.variant, k=config.growth_rate,
               blocks=list(config.block_config), params=format_count(plan.params), depth=plan.depth))
     st.subheader(t("home.next", lang))
-    for key, page in (("architecture", "pages/architecture.py"), ("concat", "pages/concat.py"),
-                      ("transitions", "pages/transitions.py"), ("explain", "pages/explain.py"),
-                      ("walkthrough", "pages/walkthrough.py"), ("why", "pages/why.py"),
-                      ("train_live", "pages/train_live.py")):
-        st.page_link(page, label=f"{t('nav.' + key, lang)}: {t('home.next_' + key, lang)}")
+    for step in lesson_steps()[1:]:  # the lesson path, in teaching order
+        step_page_link(step, f"**{step.number}.** {t('nav.' + step.id, lang)}: {t('home.next_' + step.id, lang)}")
     st.caption(t("home.device", lang, device=device_name()[1]))

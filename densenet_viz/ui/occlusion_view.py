@@ -15,6 +15,7 @@ from ..i18n import t
 from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_steps
 from ..plots_explain import make_occlusion_figure, make_probability_change_figure
 from ..weights import ModelCard
+from .present import note, picture_cells, show_chart
 from .serving import CACHED_PHOTOS, inference_worker, wait_for
 
 GRID_STEP = 8  # clickable points every 8 input pixels
@@ -79,9 +80,9 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
     centre = st.session_state.get(state_key)
     square = Square(*centre, size) if centre else None
     picture = _picture(key, side, res)
-    c_pick, c_cam = st.columns(2)
-    c_pick.plotly_chart(_picker(key, square, lang, picture), key=f"occ_pick_{key}", on_select="rerun",
-                        selection_mode=("points",))
+    c_pick, c_cam = picture_cells(2, 2)
+    show_chart(c_pick, _picker(key, square, lang, picture), picture=True, key=f"occ_pick_{key}", on_select="rerun",
+               selection_mode=("points",))
     worker = inference_worker(weights)
     if square is not None:
         result: OcclusionResult = wait_for(worker.submit(_occlusion_job, res.x, square, res.explanation.probs,
@@ -90,15 +91,15 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
         c_cam.image(_covered_png(key, square, layer, cmap, result, picture), caption=t("occ.cam", lang, cls=cls),
                     width="stretch")
         c_cam.metric(t("occ.drop", lang, cls=cls), f"{result.after:.1%}", f"{-result.drop:+.1%}")
-        st.plotly_chart(make_probability_change_figure(card.class_names, res.explanation.probs,
-                                                       result.explanation.probs, lang), key=f"occ_probs_{key}")
+        show_chart(st, make_probability_change_figure(card.class_names, res.explanation.probs,
+                                                      result.explanation.probs, lang), key=f"occ_probs_{key}")
     else:
         c_cam.info(t("occ.hint", lang))
     if sweep:
         target = res.explanation.target
         sens = wait_for(worker.submit(_sweep_job, res.x, target, size, key=("sweep", key, target, size)), lang)
-        left, right = st.columns(2)
+        left, right = picture_cells(2, 2)
         left.image(overlay(picture, sens, 0.6, cmap), caption=t("occ.sensitivity", lang, size=size), width="stretch")
         right.image(overlay(picture, res.explanation.cams[layer], 0.6, cmap),
                     caption=t("occ.gradcam", lang), width="stretch")
-        st.caption(t("occ.sweep_caption", lang))
+        note(t("occ.sweep_caption", lang))

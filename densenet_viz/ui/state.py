@@ -1,7 +1,8 @@
 """The sidebar shared by every page: language, preset and every config field, mirrored in the URL.
 
-``render_sidebar()`` runs once per script run from app.py; pages read the result with
-``current_config()`` and ``current_lang()``.
+app.py calls ``start_run()`` first, then the navigation, then ``render_sidebar(page_id)`` once per script run
+(config widgets only on the pages they act on); pages read the result with ``current_config()`` and
+``current_lang()``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ..config import FIELDS, PRESET_INFO, PRESETS, ConfigError, DenseNetConfig, FieldSpec, matching_preset
-from ..errors import user_message
+from ..errors import markdown_literal, user_message
 from ..i18n import LANGUAGES, t
-from ..urlstate import DEFAULT_PRESET, config_from_query, config_to_query, read_query
+from ..lesson import CONTROL_KEYS, SHIPPED_MODEL_PAGES, LessonLink, read_lesson_query
+from ..urlstate import DEFAULT_PRESET, SHOW_KEY, config_from_query, config_to_query, read_query
+from .cache import cached_plan
 from .compat import use_navigation_mode, uses_pages_directory
+from .present import present_toggle
+
+LESSON_LINK_KEY = "_lesson_link"  # session state: the LessonLink the session's first URL carried
 
 
 def widget_key(spec: FieldSpec) -> str:
@@ -47,8 +53,8 @@ def _draw_widget(sb, spec: FieldSpec, lang: str, fallback: DenseNetConfig) -> No
     """One config field's widget. Its value lives in session state; ``value=`` is only the default a
     widget takes when it is created afresh: the last valid config's, not the widget's own minimum or an
     empty box. Why: under load, runs interrupted by the next click came back with every number box at its
-    minimum and the blocks box empty (30-session load test, docs/benchmarks.md), an invalid config that
-    froze the sidebar. ``value`` is not part of these widgets' identity (their key is), so it never resets them."""
+    minimum and the blocks box empty (seen in the 30-session load test), an invalid config that froze the
+    sidebar. ``value`` is not part of these widgets' identity (their key is), so it never resets them."""
     label = t(spec.label, lang)
     hint = t(f"{spec.label}_help", lang) if spec.help else None
     key = widget_key(spec)
@@ -83,6 +89,7 @@ def _first_run_from_url() -> None:
     st.session_state["cfg_preset"] = preset
     _load_into_widgets(config)
     st.session_state["_url_problem"] = (problem, preset) if problem else None
+    st.session_state[LESSON_LINK_KEY] = read_lesson_query(params)
     st.session_state["last_valid_config"] = config
     st.session_state["_ui_initialised"] = True
 
@@ -99,23 +106,32 @@ def _restore_widgets() -> None:
             st.session_state[key] = saved[key]
 
 
-def render_sidebar() -> DenseNetConfig:
-    """Draw the sidebar; store and return the config every page uses."""
+def start_run() -> str:
+    """First thing on every run, before the navigation (app.py): on a session's first run, language, config and
+    lesson link from the URL; widget values that a page did not draw put back. Returns the language."""
     st.session_state["_new_session"] = not st.session_state.get("_ui_initialised")
     _first_run_from_url()
     _restore_widgets()
-    sb = st.sidebar
-    lang = sb.selectbox(t("sidebar.language", st.session_state["lang"]), list(LANGUAGES),
-                        format_func=LANGUAGES.__getitem__, key="lang")
-    sb.header(t("sidebar.model", lang))
-    problem = st.session_state.get("_url_problem")
-    if problem:
-        sb.warning(t("sidebar.bad_link", lang, reason=user_message(problem[0], lang), preset=problem[1]))
-    sb.selectbox(t("sidebar.preset", lang), list(PRESETS), key="cfg_preset",
-                 format_func=lambda n: PRESET_INFO[n].title, on_change=_load_preset)
-    sb.button(t("sidebar.reset", lang), on_click=_load_preset, width="stretch")
+    return st.session_state["lang"]
+
+
+def lesson_link() -> LessonLink:
+    """What the session's first URL said about the lesson (step, sidebar controls shown)."""
+    return st.session_state.get(LESSON_LINK_KEY) or LessonLink()
+
+
+def _config_controls(sb, lang: str, shown: frozenset[str] | None) -> DenseNetConfig:
+    """The preset picker and the config fields (only those in ``shown`` when a lesson link chose some; the
+    others keep their values), the parity badge; returns the valid config."""
+    if shown is None or "preset" in shown:  # Reset goes with the picker: it would undo a link's hidden values
+        sb.selectbox(t("sidebar.preset", lang), list(PRESETS), key="cfg_preset",
+                     format_func=lambda n: PRESET_INFO[n].title, on_change=_load_preset)
+        sb.button(t("sidebar.reset", lang), on_click=_load_preset, width="stretch")
     for spec in FIELDS.values():
-        _draw_widget(sb, spec, lang, st.session_state["last_valid_config"])
+        if shown is None or spec.url in shown:
+            _draw_widget(sb, spec, lang, st.session_state["last_valid_config"])
+    if shown is not None:
+        sb.caption(t("lesson.hidden_controls", lang))
 
     try:
         config = _config_from_widgets()
@@ -131,14 +147,101 @@ def render_sidebar() -> DenseNetConfig:
         sb.success(t("sidebar.parity", lang, title=info.title, params=params, top1=info.published_top1,
                      dataset=info.dataset))
     sb.caption(t("sidebar.share", lang))
+    return config
+
+
+def render_sidebar(page_id: str = "home") -> DenseNetConfig:
+    """Draw the sidebar of page ``page_id`` (its url path): language and projector mode everywhere, the config
+    widgets on the pages they act on, a card of the shipped model on the pages that use it. Store and return
+    the config every page uses (kept, and still read from the URL, where its widgets are not drawn)."""
+    sb = st.sidebar
+    lang = sb.selectbox(t("sidebar.language", st.session_state["lang"]), list(LANGUAGES),
+                        format_func=LANGUAGES.__getitem__, key="lang")
+    present_toggle(sb, lang)
+    uses_config = page_id not in SHIPPED_MODEL_PAGES
+    if uses_config:
+        sb.header(t("sidebar.model", lang))
+    else:
+        _shipped_model_card(sb, lang)
+    problem = st.session_state.get("_url_problem")
+    if problem:
+        sb.warning(t("sidebar.bad_link", lang, reason=user_message(problem[0], lang), preset=problem[1]))
+    link = lesson_link()
+    if link.problem:
+        sb.warning(t("lesson.bad_link", lang, reason=user_message(link.problem, lang)))
+    config = _config_controls(sb, lang, link.shown) if uses_config else st.session_state["last_valid_config"]
     st.session_state["_widget_values"] = {k: st.session_state[k] for k in WIDGET_KEYS if k in st.session_state}
 
     query = config_to_query(config, st.session_state["cfg_preset"])
     query["lang"] = lang
+    if link.shown is not None:  # a reload keeps the lesson link's choice of controls
+        query[SHOW_KEY] = ",".join(key for key in CONTROL_KEYS if key in link.shown)
     if {k: st.query_params.get(k) for k in query} != query:
         st.query_params.from_dict(query)
     st.session_state["config"] = config
     return config
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _card(path: str, mtime: float):
+    from ..weights import load_card
+
+    return load_card(path)
+
+
+def shipped_card():
+    """The shipped model's card (``weights.ModelCard``, read once per file version), or None when there is no
+    shipped model; ``WeightsError`` for a card that cannot be used."""
+    from ..weights import SHIPPED_MODEL, card_path
+
+    if not SHIPPED_MODEL.is_file():
+        return None
+    return _card(str(SHIPPED_MODEL), card_path(SHIPPED_MODEL).stat().st_mtime)
+
+
+def _card_values(card, lang: str) -> dict:
+    """The shipped model as the card and the page note show it: name, architecture, input, accuracy."""
+    metrics = card.data.get("metrics") if isinstance(card.data.get("metrics"), dict) else {}
+
+    def percent(key: str) -> str:
+        value = metrics.get(key)
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return f"{value:.1%}" if ok else t("sidebar.shipped_unknown", lang)
+
+    config = card.config
+    return dict(name=markdown_literal(card.data.get("name", "")), variant=config.variant,
+                depth=cached_plan(config).depth, k=config.growth_rate, blocks="-".join(map(str, config.block_config)),
+                n=len(card.class_names), classes=markdown_literal(", ".join(card.class_names)),
+                size=card.preprocessing.input_size, test=percent("test_top1"), val=percent("val_top1"))
+
+
+def _shipped_card_or_problem(lang: str):
+    """(card or None, message or None): the shipped model's card, or why there is none to show."""
+    from ..weights import WeightsError
+
+    try:
+        card = shipped_card()
+    except (WeightsError, OSError) as exc:
+        return None, user_message(exc, lang)
+    return card, (None if card is not None else t("common.no_model", lang))
+
+
+def _shipped_model_card(sb, lang: str) -> None:
+    """The sidebar on a page that uses the shipped model: a short card of it, instead of the config widgets."""
+    sb.header(t("sidebar.shipped_header", lang))
+    card, problem = _shipped_card_or_problem(lang)
+    if card is None:
+        sb.warning(problem)
+        return
+    sb.markdown(t("sidebar.shipped_card", lang, **_card_values(card, lang)))
+    sb.caption(t("sidebar.shipped_note", lang))
+
+
+def shipped_model_note(lang: str) -> None:
+    """One line under a page's title: the network the page explains is the shipped model, not the sidebar's."""
+    card, _problem = _shipped_card_or_problem(lang)  # without a card the page itself says what is wrong
+    if card is not None:
+        st.markdown(t("sidebar.shipped_page", lang, **_card_values(card, lang)))
 
 
 def ensure_app_navigation() -> None:

@@ -18,8 +18,10 @@ from ..config import DenseNetConfig
 from ..errors import UserError
 from ..i18n import t
 from ..live import LiveData, LiveRun, live_config, load_live_data
+from ..live_summary import conclusion, planned_runs, run_outcomes, short_run_names
 from ..plan import format_count, plan_network
 from ..plots_teaching import live_run_label, make_live_figure
+from .present import show_chart
 from .serving import job_executor, session_id
 from .tables import show_table
 
@@ -57,19 +59,21 @@ def _run_key(config: DenseNetConfig, data: LiveData, seed: int, epochs: int) -> 
     return live_config(config, len(data.classes)), data.key, seed, epochs
 
 
-def start_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int) -> list[LiveRun]:
-    """The runs for ``configs`` (live-scaled), watched by this session: a run with the same settings that
-    waits, trains or is done is joined, any other is started anew."""
+def start_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int,
+               measure_noise: bool = False) -> list[LiveRun]:
+    """The runs for ``configs`` (live-scaled; with ``measure_noise`` the first again with a second seed, see
+    ``live_summary.planned_runs``), watched by this session: a run with the same settings that waits, trains
+    or is done is joined, any other is started anew."""
     runs: list[LiveRun] = []
     watcher = session_id()
     registry, lock = _registry()
     try:
-        for config in configs:
-            key = _run_key(config, data, seed, epochs)
+        for config, run_seed in planned_runs(configs, seed, measure_noise):
+            key = _run_key(config, data, run_seed, epochs)
             with lock:
                 run = registry.get(key)
                 if run is None or not run.watch(watcher):
-                    run = LiveRun(key[0], data, seed=seed, epochs=epochs)
+                    run = LiveRun(key[0], data, seed=run_seed, epochs=epochs)
                     # Admitted by the memory budget (MemoryRefused) and the queue (QueueFull) before it is
                     # registered; the reservation is held until the run ends.
                     reservation = admit(training_bytes(plan_network(run.config), run.batch_size), "train", key=key)
@@ -87,17 +91,18 @@ def start_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs:
     return runs
 
 
-def find_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int) -> list[LiveRun]:
+def find_runs(configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int,
+              measure_noise: bool = False) -> list[LiveRun]:
     """The shared runs for these settings that are waiting, training or done (all of them, or none)."""
     registry, lock = _registry()
     with lock:
-        runs = [registry.get(_run_key(config, data, seed, epochs)) for config in configs]
+        runs = [registry.get(_run_key(config, data, run_seed, epochs))
+                for config, run_seed in planned_runs(configs, seed, measure_noise)]
     return runs if all(run is not None and run.joinable for run in runs) else []
 
 
-def _progress_text(run: LiveRun, lang: str) -> str:
-    """The run's line: its own place while it waits, or what it does now."""
-    label = live_run_label(run, lang)
+def _progress_text(run: LiveRun, label: str, lang: str) -> str:
+    """The line of ``run`` (named ``label``): its own place while it waits, or what it does now."""
     if run.state != "queued":
         return t(f"live.state_{run.state}", lang, label=label)
     ahead = run.queue_place()
@@ -110,17 +115,23 @@ def _progress_text(run: LiveRun, lang: str) -> str:
 def _draw(runs: list[LiveRun], lang: str) -> None:
     watcher = session_id()
     runs = [run.seen_by(watcher) for run in runs]
-    for run in runs:
+    names = short_run_names(runs, lang)
+    for run, name in zip(runs, names, strict=True):
         done = run.points[-1].epoch / run.epochs if run.points else 0.0
-        st.progress(min(1.0, done), text=_progress_text(run, lang))
+        st.progress(min(1.0, done), text=_progress_text(run, name, lang))
         if run.error:
             st.error(run.error)
-    st.plotly_chart(make_live_figure(runs, lang, chance=1 / len(runs[0].data.classes)), key="live_curves")
-    rows = [{t("live.col_config", lang): live_run_label(r, lang), t("live.col_params", lang): format_count(r.params),
+    show_chart(st, make_live_figure(runs, lang, chance=1 / len(runs[0].data.classes)), key="live_curves")
+    rows = [{t("live.col_run", lang): name, t("live.col_config", lang): live_run_label(r, lang),
+             t("live.col_params", lang): format_count(r.params),
              t("live.col_epoch_time", lang): f"{r.seconds_per_epoch:.1f} s" if r.seconds_per_epoch else "—",
              t("live.col_val", lang): f"{r.val_accuracy:.1%}" if r.val_accuracy is not None else "—",
-             t("live.col_state", lang): t(f"live.short_{r.state}", lang)} for r in runs]
+             t("live.col_state", lang): t(f"live.short_{r.state}", lang)} for r, name in zip(runs, names, strict=True)]
     show_table(rows, key="live_table")
+    text = conclusion(*run_outcomes(runs, lang), lang)
+    if text:  # every run has ended
+        st.subheader(t("live.conclusion", lang))
+        st.markdown(text)
 
 
 def _active_for_me(runs: list[LiveRun]) -> bool:
@@ -136,10 +147,13 @@ def _polling(runs: list[LiveRun], lang: str) -> None:
         st.rerun()  # one full rerun: the page then draws the finished runs once and stops polling
 
 
-def live_view(lang: str, configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int) -> None:
-    """Curves, progress and the comparison table of this session's runs, or, before it started any, of
-    the shared runs for the current settings; redrawn every second while any of them waits or trains."""
-    runs: list[LiveRun] = st.session_state.get("live_runs") or find_runs(configs, data, seed, epochs)
+def live_view(lang: str, configs: list[DenseNetConfig], data: LiveData, seed: int, epochs: int,
+              measure_noise: bool = False) -> None:
+    """Curves, progress, the comparison table and, once every run has ended, the conclusion of this
+    session's runs, or, before it started any, of the shared runs for the current settings; redrawn every
+    second while any of them waits or trains."""
+    runs: list[LiveRun] = (st.session_state.get("live_runs")
+                           or find_runs(configs, data, seed, epochs, measure_noise))
     st.session_state["live_shown"] = runs  # what Stop stops
     if not runs:
         return

@@ -22,7 +22,11 @@ from ..plots_teaching import (
 from ..walkthrough import Walkthrough, walk_through, walkthrough_memory_bytes
 from ..weights import ModelCard
 from .explain_view import Photo
+from .present import note, presenting, show_chart
 from .serving import inference_worker, wait_for
+
+FEATURE_COLUMNS = 4  # feature maps per row of a grid
+FEATURE_COLUMNS_PROJECTOR = 3  # fewer per row in projector mode, where the stage has the whole width
 
 
 def _walk_job(model, card, data: bytes) -> Walkthrough:
@@ -60,8 +64,10 @@ def stage_stepper(walk: Walkthrough, lang: str) -> int:
 
 
 def show_overview(walk: Walkthrough, current: int, name: str, lang: str) -> None:
-    st.image(walk.image, caption=t("walk.crop", lang, name=name, size=walk.input_size), width="stretch")
-    st.plotly_chart(make_stage_overview_figure(walk.stages, current, lang), width="stretch", key="walk_overview")
+    # Projector mode draws this at full width: the photo takes two thirds of it, twice its usual third.
+    picture = st.columns([2, 1])[0] if presenting() else st
+    picture.image(walk.image, caption=t("walk.crop", lang, name=name, size=walk.input_size), width="stretch")
+    show_chart(st, make_stage_overview_figure(walk.stages, current, lang), width="stretch", key="walk_overview")
 
 
 def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> None:
@@ -76,25 +82,28 @@ def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> N
     else:
         st.warning(t("walk.plan_mismatch", lang, plan="×".join(str(d) for d in stage.plan_shape)))
     st.markdown(t(f"walk.say_{stage.kind}", lang, **stage.say))
+    # Projector mode: the stage gets the full width, three maps to a row and rows twice as tall.
+    cols = FEATURE_COLUMNS_PROJECTOR if presenting() else FEATURE_COLUMNS
     if stage.active is not None:
-        st.plotly_chart(make_feature_grid_figure(stage.active, lang), width="stretch", key="walk_active")
+        show_chart(st, make_feature_grid_figure(stage.active, lang, cols=cols), picture=True, width="stretch",
+                   key="walk_active")
     if stage.newest is not None:
-        st.plotly_chart(make_feature_grid_figure(stage.newest, lang, newest=stage.say), width="stretch",
-                        key="walk_newest")
+        show_chart(st, make_feature_grid_figure(stage.newest, lang, newest=stage.say, cols=cols), picture=True,
+                   width="stretch", key="walk_newest")
     if stage.active is not None:
-        st.caption(t("walk.grid_note", lang))
+        note(t("walk.grid_note", lang))
     if stage.kind == "pool":
-        st.plotly_chart(make_top_entries_figure(stage.vector, 20, lang), width="stretch", key="walk_pooled")
+        show_chart(st, make_top_entries_figure(stage.vector, 20, lang), width="stretch", key="walk_pooled")
     elif stage.kind == "classifier":
-        st.plotly_chart(make_class_bar_figure(stage.vector, walk.class_names, lang), width="stretch",
-                        key="walk_logits")
+        show_chart(st, make_class_bar_figure(stage.vector, walk.class_names, lang), width="stretch",
+                   key="walk_logits")
     elif stage.kind == "softmax":
-        st.plotly_chart(make_class_bar_figure(walk.probabilities, walk.class_names, lang, percent=True),
-                        width="stretch", key="walk_probs")
-        st.plotly_chart(make_top_entries_figure(walk.pooled, 20, lang), width="stretch", key="walk_pooled_final")
-        st.caption(t("walk.single_pass" if stage.say.get("flip") else "walk.single_pass_no_flip", lang))
+        show_chart(st, make_class_bar_figure(walk.probabilities, walk.class_names, lang, percent=True),
+                   width="stretch", key="walk_probs")
+        show_chart(st, make_top_entries_figure(walk.pooled, 20, lang), width="stretch", key="walk_pooled_final")
+        note(t("walk.single_pass" if stage.say.get("flip") else "walk.single_pass_no_flip", lang))
         top = float(walk.probabilities.max())
         if top < card_threshold(card):
             st.warning(t("explain.none_of_these", lang, prob=f"{top:.1%}", threshold=f"{card_threshold(card):.0%}",
                          n=len(card.class_names), names=", ".join(card.class_names)))
-        st.caption(none_of_these_rule_text(card, lang))
+        note(none_of_these_rule_text(card, lang))

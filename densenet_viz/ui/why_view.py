@@ -13,6 +13,7 @@ from ..plan import format_bytes, format_count
 from ..plots_teaching import make_efficiency_figure, make_gradient_flow_figure, make_memory_figure
 from ..why import ARCHS, our_point, vanishing_verdict
 from .cache import cached_plan
+from .present import note, show_chart
 from .tables import show_table
 from .teaching import gradient_flow_result, memory_measurement, reference_models_result
 
@@ -35,7 +36,7 @@ def gradient_section(lang: str, device: str, device_text: str) -> None:
     kind = st.radio(t("why.grad_kind", lang), ["outputs", "weights"], key="why_grad_kind", horizontal=True,
                     format_func=lambda k: t(f"why.grad_kind_{k}", lang))
     series = flow.series(kind)
-    st.plotly_chart(make_gradient_flow_figure(flow, lang, kind), width="stretch", key="why_grad_chart")
+    show_chart(st, make_gradient_flow_figure(flow, lang, kind), width="stretch", key="why_grad_chart")
     for col, arch in zip(st.columns(len(ARCHS)), ARCHS, strict=True):
         g = series[arch]
         col.metric(t("why.grad_first", lang, arch=names[arch]), f"{g[0]:.2e}",
@@ -52,12 +53,12 @@ def efficiency_section(lang: str, config: DenseNetConfig) -> None:
     st.markdown(t("why.eff_intro", lang))
     models = reference_models_result(lang)
     ours = our_point(config)
-    st.plotly_chart(make_efficiency_figure(models, ours, lang), width="stretch", key="why_eff_chart")
+    show_chart(st, make_efficiency_figure(models, ours, lang), width="stretch", key="why_eff_chart")
     values = dict(params=format_count(ours.params), gmacs=f"{ours.gmacs:.3g}")
     if ours.top1 is None:
-        st.caption(t("why.eff_ours_caption_unknown", lang, size=ours.input_size, **values))
+        note(t("why.eff_ours_caption_unknown", lang, size=ours.input_size, **values))
     else:
-        st.caption(t("why.eff_ours_caption", lang, title=ours.preset_title, top1=ours.top1, **values))
+        note(t("why.eff_ours_caption", lang, title=ours.preset_title, top1=ours.top1, **values))
     rows = []
     for m in models:
         plan = cached_plan(PRESET_INFO[m.name].config) if m.name in PRESET_INFO else None
@@ -103,8 +104,8 @@ def memory_section(lang: str, config: DenseNetConfig, device: str, device_text: 
         except UserError as exc:  # e.g. refused by the memory budget: what it needs and what is allowed
             st.error(user_message(exc, lang))
     current_depth = cached_plan(mem_config).depth
-    st.plotly_chart(make_memory_figure(curve, measured, current_depth, batch, mem_config.input_size, lang),
-                    width="stretch", key="why_mem_chart")
+    show_chart(st, make_memory_figure(curve, measured, current_depth, batch, mem_config.input_size, lang),
+               width="stretch", key="why_mem_chart")
     here = next(p for p in curve if p.depth == current_depth)
     m1, m2, m3 = st.columns(3)
     m1.metric(t("why.mem_plan_naive", lang), format_bytes(here.naive_bytes))

@@ -98,7 +98,7 @@ def test_train_live_trains_compares_and_shares():
     at.run()
     assert not at.exception and not at.error
     table = tables(at)[0]
-    assert len(table) == 2 and list(table.iloc[:, 0]) == [live_run_label(r, "en") for r in runs]
+    assert len(table) == 2 and list(table[EN["live.col_config"]]) == [live_run_label(r, "en") for r in runs]
     # A second session asking the same question gets the same runs, not new ones.
     other = open_page("pages/train_live.py", timeout=300, query=tiny)
     other.selectbox(key="live_compare").set_value("k12").run()

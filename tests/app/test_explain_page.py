@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from densenet_viz.weights import SHIPPED_MODEL, load_card
+from densenet_viz.weights import SHIPPED_MODEL, list_examples, load_card
 
 from testkit import APP, shown_text
 
@@ -51,12 +51,14 @@ def predictions(at: AppTest) -> list[str]:
 def test_example_is_explained_on_first_view():
     at = explain_page()
     assert not at.exception and not at.error
-    assert [m.value for m in at.markdown if m.value.startswith("####")] == ["#### `drawn-daisy.jpg`"]
+    # The default example: the first built-in one, a real photo (tests/app/test_examples_and_mistakes.py).
+    assert [m.value for m in at.markdown if m.value.startswith("####")] == [f"#### `{list_examples()[0].name}`"]
     [pred] = predictions(at)
     assert any(f"**{c}**" in pred for c in CLASSES)
     caps = captions(at)
     assert any(c.startswith("Grad-CAM for") and "features.denseblock4" in c for c in caps)
-    top5, strip, playground = chart_specs(at)  # the third: the occlusion playground's photo
+    # The third: the occlusion playground's photo; then the section "Where the model goes wrong".
+    top5, strip, playground = chart_specs(at)[:3]
     assert playground["data"][0]["type"] == "image"
     bars = top5["data"][0]
     assert set(bars["y"]) == CLASSES and sum(bars["x"]) == pytest.approx(1.0, abs=1e-4)

@@ -139,7 +139,7 @@ def test_parity_badge():
 def test_a_widget_created_afresh_takes_the_config_not_its_minimum():
     # Under load a browser can re-create a sidebar widget; it then starts from the widget's default. That
     # default must be the last valid config's value: minimums and an empty blocks box made an invalid
-    # config that froze the sidebar (30-session load test, docs/benchmarks.md).
+    # config that froze the sidebar (seen in the 30-session load test).
     config = PRESETS["densenet169"].replace(num_init_features=48, input_size=160)
     at = _app(config_to_query(config, "densenet169"))
     assert at.sidebar.number_input(key="cfg_init").proto.default == 48

@@ -17,6 +17,7 @@ import pytest
 import densenet_viz.ui.train_view as train_view
 from densenet_viz.i18n import EN
 from densenet_viz.live import THUMBNAILS_DIR
+from densenet_viz.live_summary import short_run_names
 from densenet_viz.plan import format_count, plan_network
 from densenet_viz.plots_teaching import live_run_label
 
@@ -97,11 +98,16 @@ def finish(runs, timeout_s: float = 120) -> None:
     assert not any(r.active for r in runs), [r.state for r in runs]
 
 
+def name(run) -> str:
+    """The run's name in the progress lines of a session that shows it alone."""
+    return short_run_names([run], "en")[0]
+
+
 def queued_text(run, running: int, waiting: int) -> str:
     """The line of a waiting run with ``running`` jobs running and ``waiting`` waiting ahead of it."""
     if not running + waiting:
-        return EN["live.state_next"].format(label=live_run_label(run, "en"))
-    return EN["live.state_queued"].format(label=live_run_label(run, "en"), running=running, waiting=waiting)
+        return EN["live.state_next"].format(label=name(run))
+    return EN["live.state_queued"].format(label=name(run), running=running, waiting=waiting)
 
 
 def test_stop_ends_only_the_callers_part_of_a_shared_run(sessions, trainer_busy):
@@ -111,7 +117,7 @@ def test_stop_ends_only_the_callers_part_of_a_shared_run(sessions, trainer_busy)
     [run] = a.session_state["live_runs"]
     assert b.session_state["live_runs"][0] is run
     sessions.stop("a", a)
-    label = live_run_label(run, "en")
+    label = name(run)
     assert progress_texts(a) == [EN["live.state_stopped"].format(label=label)]
     assert state_column(a) == [EN["live.short_stopped"]]
     sessions.run("b", b)
@@ -141,7 +147,7 @@ def test_each_waiting_session_sees_its_own_place(sessions, trainer_busy):
     assert state_column(b) == [EN["live.short_queued"]]  # waiting, not training
     trainer_busy.set()
     finish([run_a, run_b])
-    assert progress_texts(sessions.run("b", b)) == [EN["live.state_done"].format(label=live_run_label(run_b, "en"))]
+    assert progress_texts(sessions.run("b", b)) == [EN["live.state_done"].format(label=name(run_b))]
 
 
 def test_a_run_stopped_while_queued_says_stopped_at_once_and_is_skipped(sessions, trainer_busy):
@@ -151,7 +157,7 @@ def test_a_run_stopped_while_queued_says_stopped_at_once_and_is_skipped(sessions
     assert run.state == "queued"
     sessions.stop("a", a)
     assert run.state == "stopped"  # at once, not when the trainer gets to it
-    assert progress_texts(a) == [EN["live.state_stopped"].format(label=live_run_label(run, "en"))]
+    assert progress_texts(a) == [EN["live.state_stopped"].format(label=name(run))]
     assert state_column(a) == [EN["live.short_stopped"]]
     trainer_busy.set()
     assert run.ticket.future.result(timeout=60) is run  # its turn came and went without training

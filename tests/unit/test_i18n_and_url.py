@@ -114,3 +114,34 @@ def test_tampered_links_fall_back_to_a_preset_with_the_reason(query, needle):
     assert problem is not None and needle in str(problem), str(problem)
     assert len(str(problem)) < 300  # echoed input is shortened
     assert config == PRESETS[preset]
+
+
+def _unclosed_bold(text: str) -> list[str]:
+    """``**`` runs that CommonMark (Streamlit's Markdown) will not take as the opener or closer they are meant
+    to be: an opener must be left-flanking, a closer right-flanking. In Chinese, "**目标：**文字" stays literal:
+    a closer after punctuation must be followed by a space or punctuation."""
+    import unicodedata
+
+    def punct(c: str) -> bool:
+        return c == "" or unicodedata.category(c)[0] in "PS"
+
+    def space(c: str) -> bool:
+        return c == "" or c.isspace()
+
+    found = []
+    for i, run in enumerate(re.finditer(r"\*\*", text)):
+        before = text[run.start() - 1] if run.start() else ""
+        after = text[run.end()] if run.end() < len(text) else ""
+        left = not space(after) and (not punct(after) or space(before) or punct(before))
+        right = not space(before) and (not punct(before) or space(after) or punct(after))
+        if not (left if i % 2 == 0 else right):
+            found.append(text[max(0, run.start() - 8):run.end() + 8])
+    return found
+
+
+def test_bold_text_renders_bold_in_both_languages():
+    assert _unclosed_bold("**目标：**字") and not _unclosed_bold("**目标**：字")  # the rule itself
+    for lang, table in (("en", EN), ("zh", ZH)):
+        for key, text in table.items():
+            filled = re.sub(r"\{[^{}]*\}", "字" if lang == "zh" else "x", text)  # a value next to the markers
+            assert _unclosed_bold(filled) == [], (lang, key)

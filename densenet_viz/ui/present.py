@@ -1,0 +1,139 @@
+"""Projector mode (``?present=1`` or the sidebar toggle): big chart text and pictures for a class.
+
+Interface used by the rest of the UI (kept stable):
+- ``present_toggle(sidebar, lang)``: draws the sidebar toggle; on a session's first run it takes its value
+  from the URL's ``present`` parameter.
+- ``presenting()``: whether this session is in projector mode.
+- ``show_chart(container, fig, ...)``: every Plotly chart goes through it (projector: a large-text copy).
+- ``note(text)``: teaching text under a chart (a caption; body text in projector mode).
+- ``picture_cells(n, per_row)``: where pictures go (projector: half as many per row, so twice as wide).
+- ``side_by_side(spec)``: columns of charts (projector: one below the other, at full width).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import streamlit as st
+
+from ..config import ConfigError, FieldSpec
+from ..errors import user_message
+from ..i18n import t
+from ..plots_present import for_projector
+
+PRESENT_KEY = "present"  # session-state key of the toggle, and the URL parameter
+# The parameter's one parser: 1/0/true/false, length-capped (config.check_length) like every URL value.
+PRESENT_SPEC = FieldSpec("present", "bool", PRESENT_KEY)
+PICTURE_SCALE = 2  # pictures in projector mode: twice as wide (and charts that are pictures twice as tall)
+_SAVED = "_present_on"  # the toggle's value, kept through runs that do not draw it (Streamlit drops those)
+_PROBLEM = "_present_problem"  # why the first URL's value was not used
+_INITIALISED = "_present_initialised"
+# Captions of pictures (st.image) cannot be routed through ``note``: in projector mode they are shown at
+# body size and colour instead. Style only: this adds no element to the page.
+_PROJECTOR_CSS = """<style>
+[data-testid="stImageCaption"], [data-testid="stImage"] [data-testid="stCaptionContainer"] {
+    font-size: 1rem !important; color: inherit !important; opacity: 1 !important;
+}
+</style>"""
+
+
+def presenting() -> bool:
+    """Whether this session shows the projector layout."""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def url_value(raw: str | None) -> tuple[bool, ConfigError | None]:
+    """(projector mode on, problem) for the URL's ``present`` value: off, with the reason, for anything but
+    1/0/true/false (and for values over ``config.MAX_INPUT_CHARS`` characters, which are never parsed)."""
+    if raw is None:
+        return False, None
+    try:
+        return PRESENT_SPEC.parse(raw), None
+    except ConfigError as exc:
+        return False, exc
+
+
+def present_toggle(sidebar, lang: str) -> None:
+    """The sidebar's projector-mode toggle (first run: from ``?present=1``). Call it before the sidebar
+    rewrites the URL: it reads the first URL, and keeps ``present=1`` in the address bar while on."""
+    state = st.session_state
+    if not state.get(_INITIALISED):
+        state[_SAVED], state[_PROBLEM] = url_value(st.query_params.get(PRESENT_KEY))
+        state[_INITIALISED] = True
+    if PRESENT_KEY not in state:  # first draw, or the widget's state was dropped by a run that did not draw it
+        state[PRESENT_KEY] = bool(state.get(_SAVED, False))
+    sidebar.toggle(t("present.toggle", lang), key=PRESENT_KEY, help=t("present.toggle_help", lang),
+                   on_change=state.pop, args=(_PROBLEM, None))  # the user chose: the link's problem is gone
+    on = state[_SAVED] = bool(state[PRESENT_KEY])
+    if state.get(_PROBLEM):
+        sidebar.warning(t("present.bad_link", lang, reason=user_message(state[_PROBLEM], lang)))
+    if on and st.query_params.get(PRESENT_KEY) != "1":
+        st.query_params[PRESENT_KEY] = "1"  # a copied address opens in projector mode too
+    elif not on and PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
+    if on:
+        st.html(_PROJECTOR_CSS)
+
+
+def present_query() -> dict[str, str]:
+    """The URL parameter of projector mode, for code that writes the whole query: ``{"present": "1"}`` or ``{}``."""
+    return {PRESENT_KEY: "1"} if presenting() else {}
+
+
+# ------------------------------------------------------------------------------------------ charts and text
+_COPIES: dict[tuple[int, bool], tuple[weakref.ref, object]] = {}
+_COPIES_LOCK = threading.Lock()
+
+
+def _projector_copy(fig, picture: bool):
+    """``for_projector(fig)``, made once per figure object: figures are cached and shared, so a cached one
+    gets its copy once, and the copy is dropped when the figure is."""
+    key = (id(fig), picture)
+    with _COPIES_LOCK:
+        hit = _COPIES.get(key)
+    if hit is not None and hit[0]() is fig:
+        return hit[1]
+    copy = for_projector(fig, height_scale=PICTURE_SCALE if picture else None)
+    with _COPIES_LOCK:
+        _COPIES[key] = (weakref.ref(fig), copy)
+    weakref.finalize(fig, _forget, key)
+    return copy
+
+
+def _forget(key: tuple[int, bool]) -> None:
+    with _COPIES_LOCK:
+        _COPIES.pop(key, None)
+
+
+def show_chart(container, fig, *, picture: bool = False, **kwargs):
+    """``container.plotly_chart(fig, **kwargs)``; in projector mode a copy with every text at least 16 px and
+    room to fit it (``plots_present.for_projector``). ``picture``: the chart is a picture (a photo to click,
+    a grid of feature maps), drawn twice as tall. ``fig`` itself is never changed (it may be cached)."""
+    if presenting():
+        fig = _projector_copy(fig, picture)
+    return container.plotly_chart(fig, **kwargs)
+
+
+def note(text: str, container=None) -> None:
+    """Teaching text under a chart or picture: a caption, or body text (full contrast) in projector mode.
+    Technical footnotes stay ``st.caption``."""
+    box = container if container is not None else st
+    (box.markdown if presenting() else box.caption)(text)
+
+
+def side_by_side(spec: list[float]) -> list:
+    """``st.columns(spec)``; in projector mode as many full-width containers, one below the other (charts
+    with large text need the whole width)."""
+    return [st.container() for _ in spec] if presenting() else list(st.columns(spec))
+
+
+def picture_cells(n: int, per_row: int) -> list:
+    """``n`` containers for pictures, ``per_row`` to a row; in projector mode ``PICTURE_SCALE`` times fewer per
+    row (at least one), so each picture is that much wider."""
+    if presenting():
+        per_row = max(1, per_row // PICTURE_SCALE)
+    cells: list = []
+    while len(cells) < n:
+        cells.extend(st.columns(per_row))
+    return cells[:n]
