@@ -4,10 +4,11 @@ import streamlit as st
 
 from densenet_viz.i18n import t
 from densenet_viz.serving import freeze_long_lived_objects
+from densenet_viz.ui.a11y import APP_TITLE, frame_page
 from densenet_viz.ui.lesson_view import remember_pages
 from densenet_viz.ui.state import render_sidebar, start_run
 
-st.set_page_config(page_title="DenseNet Explorer", page_icon="🌼", layout="wide")
+st.set_page_config(page_title=APP_TITLE, page_icon="🌼", layout="wide")
 lang = start_run()
 
 
@@ -29,6 +30,7 @@ pages = {  # page id (its url path; densenet_viz.lesson.STEP_IDS) -> page
 home_path = st.Page("pages/home.py", title=t("nav.home", lang), icon="🏠", url_path="home", visibility="hidden")
 page = st.navigation([*pages.values(), home_path])  # the page to run; the sidebar depends on it
 remember_pages(pages)
+frame_page(page.title, lang)
 render_sidebar(page.url_path or "home")
 page.run()
 freeze_long_lived_objects()  # after the first run: imports and first caches are in memory for good

@@ -233,12 +233,12 @@ def error_texts(page) -> list[str]:
     return [e.inner_text()[:500] for e in page.query_selector_all(ERROR_SELECTORS)]
 
 
-def choose_upload(page) -> None:
+def choose_upload(page, lang: str = "en") -> None:
     """On the Explain page, switch the photo source from the built-in examples to an upload."""
     from densenet_viz.i18n import t
 
     page.locator('[data-testid="stMain"] [data-testid="stRadio"] label').filter(
-        has_text=t("explain.source_upload", "en")).first.click()
+        has_text=t("explain.source_upload", lang)).first.click()
     page.locator('[data-testid="stMain"] input[type="file"]').first.wait_for(state="attached")
     wait_idle(page)
 

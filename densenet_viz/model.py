@@ -173,15 +173,17 @@ def default_device() -> torch.device:
     return torch.device("cpu")
 
 
-def describe_device(device: torch.device | None = None) -> str:
-    """A one-line, human description of a device, e.g. 'CUDA GPU: NVIDIA H100 (80 GiB)'."""
+def describe_device(device: torch.device | None = None, lang: str = "en") -> str:
+    """A one-line, human description of a device in ``lang``, e.g. 'CUDA GPU: NVIDIA H100 (80 GiB)'."""
+    from .i18n import t
+
     device = default_device() if device is None else torch.device(device)
     if device.type == "cuda":
         props = torch.cuda.get_device_properties(device)
-        return f"CUDA GPU: {props.name} ({props.total_memory / 2**30:.0f} GiB)"
+        return t("device.cuda", lang, name=props.name, gib=f"{props.total_memory / 2**30:.0f}")
     if device.type == "mps":
-        return "Apple GPU (MPS)"
-    return f"CPU ({torch.get_num_threads()} threads)"
+        return t("device.mps", lang)
+    return t("device.cpu", lang, n=torch.get_num_threads())
 
 
 _LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from . import palette
 from .config import FIELDS, DenseNetConfig
 from .i18n import t
 from .plan import DTYPE_BYTES, Plan, Stage, format_bytes, format_count, plan_network
@@ -21,11 +22,12 @@ from .plan import stages as plan_stages
 K_RANGE = range(int(FIELDS["growth_rate"].lo), int(FIELDS["growth_rate"].hi) + 1)  # the in-figure k slider
 MAX_PLAY_FRAMES = 120  # the play animation adds at most this many frames, however deep the network
 
-MAIN_COLOR = "#1f77b4"
-COMPARE_COLOR = "#ff7f0e"
-HW_COLOR = "#7f7f7f"
-TRANSITION_COLOR = "#d62728"
-BLOCK_FILLS = ("rgba(31,119,180,0.08)", "rgba(44,160,44,0.08)")
+# Colours come from the colour-blind-safe palette; shapes, dashes and text labels carry the same meaning.
+MAIN_COLOR = palette.DENSE_BLOCK
+COMPARE_COLOR = palette.SOURCE
+HW_COLOR = palette.OTHER
+TRANSITION_COLOR = palette.TRANSITION
+BLOCK_FILLS = ("rgba(0,114,178,0.08)", "rgba(230,159,0,0.10)")  # blue / orange tints, each block labelled
 
 
 # ------------------------------------------------------------------------------------- growth series
@@ -213,17 +215,20 @@ def stage_label(stage: Stage, lang: str) -> str:
 
 
 def make_flow_figure(plan: Plan, lang: str = "en") -> go.Figure:
-    """Two rows over the stages: channels leaving each stage (bars, transitions in red) on top, the
+    """Two rows over the stages: channels leaving each stage (bars, transitions hatched in vermillion) on top, the
     feature-map side H = W (line) below. Trace 0 is the bars, trace 1 the line."""
     from plotly.subplots import make_subplots
 
     stages = plan_stages(plan)
     labels = [stage_label(s, lang) for s in stages]
-    colors = [TRANSITION_COLOR if s.kind == "transition" else ("#2ca02c" if s.kind == "block" else HW_COLOR)
+    colors = [TRANSITION_COLOR if s.kind == "transition" else (MAIN_COLOR if s.kind == "block" else HW_COLOR)
               for s in stages]
+    # Not by colour alone: transition bars are hatched, and each bar's x label names its stage.
+    patterns = ["/" if s.kind == "transition" else "" for s in stages]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.06)
     fig.add_trace(go.Bar(
-        x=labels, y=[s.channels for s in stages], marker_color=colors, name=t("trans.channels_out", lang),
+        x=labels, y=[s.channels for s in stages], marker={"color": colors, "pattern": {"shape": patterns}},
+        name=t("trans.channels_out", lang),
         text=[str(s.channels) for s in stages], textposition="outside", cliponaxis=False,
         hovertemplate="%{x}: %{y} " + t("trans.unit_channels", lang) + "<extra></extra>",
     ), row=1, col=1)
@@ -249,7 +254,8 @@ def make_flow_memory_figure(plan: Plan, batch_size: int = 1, dtype: str = "float
     nbytes = [s.elements * batch_size * DTYPE_BYTES[dtype] for s in stages]
     fig = go.Figure(go.Bar(
         x=[stage_label(s, lang) for s in stages], y=[b / 2**20 for b in nbytes],
-        marker_color=[TRANSITION_COLOR if s.kind == "transition" else MAIN_COLOR for s in stages],
+        marker={"color": [TRANSITION_COLOR if s.kind == "transition" else MAIN_COLOR for s in stages],
+                "pattern": {"shape": ["/" if s.kind == "transition" else "" for s in stages]}},
         text=[format_bytes(b) for b in nbytes], textposition="outside", customdata=[s.elements for s in stages],
         hovertemplate="%{x}: %{customdata:,} " + t("trans.unit_elements", lang) + " = %{text}<extra></extra>",
     ))

@@ -9,8 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from . import palette
 from .explain import PLOTLY_COLORSCALES, DeletionCurve
-from .i18n import t
+from .i18n import class_label, t
 from .occlusion import GREY
 
 
@@ -31,8 +32,8 @@ def make_top5_figure(top5: list[tuple[str, float]], lang: str = "en", highlight:
     ``threshold``: a dashed line where the "none of these" rule starts."""
     names = [name for name, _ in top5][::-1]
     probs = [float(p) for _, p in top5][::-1]
-    colors = ["#1f6f4a" if n == highlight else "#7fbf9a" for n in names]
-    fig = go.Figure(go.Bar(x=probs, y=names, orientation="h", marker_color=colors,
+    colors = [palette.DENSE_BLOCK if n == highlight else palette.OKABE_ITO["sky_blue"] for n in names]
+    fig = go.Figure(go.Bar(x=probs, y=[class_label(n, lang) for n in names], orientation="h", marker_color=colors,
                            text=[f"{p:.1%}" for p in probs], textposition="auto",
                            hovertemplate="%{y}: %{x:.2%}<extra></extra>"))
     fig.update_layout(title=t("explain.top5", lang), height=60 + 34 * max(1, len(names)),
@@ -40,7 +41,7 @@ def make_top5_figure(top5: list[tuple[str, float]], lang: str = "en", highlight:
                       xaxis=dict(range=[0, 1], tickformat=".0%", title=t("explain.probability", lang)),
                       showlegend=False)
     if threshold is not None:
-        fig.add_vline(x=float(threshold), line_dash="dash", line_color="#b45309",
+        fig.add_vline(x=float(threshold), line_dash="dash", line_color=palette.TRANSITION,
                       annotation_text=f"{threshold:.0%}", annotation_position="top")
     return fig
 
@@ -96,7 +97,8 @@ def make_occlusion_figure(picture: np.ndarray, square=None, grid_step: int = 8, 
     if square is not None:
         left, top, right, bottom = square.box(side)
         fig.add_shape(type="rect", x0=left - 0.5, y0=top - 0.5, x1=right - 0.5, y1=bottom - 0.5,
-                      fillcolor="rgb({},{},{})".format(*GREY), opacity=1.0, line=dict(color="#b45309", width=2))
+                      fillcolor="rgb({},{},{})".format(*GREY), opacity=1.0,
+                      line=dict(color=palette.TRANSITION, width=2))
     fig.update_xaxes(visible=False, range=[-0.5, side - 0.5])
     fig.update_yaxes(visible=False, range=[side - 0.5, -0.5], scaleanchor="x")
     fig.update_layout(title=t("occ.click", lang), height=420, margin=dict(l=4, r=4, t=36, b=4), dragmode=False,
@@ -106,10 +108,11 @@ def make_occlusion_figure(picture: np.ndarray, square=None, grid_step: int = 8, 
 
 def make_probability_change_figure(class_names, before, after, lang: str = "en") -> go.Figure:
     """Each class's probability before and after covering part of the photo, side by side."""
-    names = list(class_names)
+    names = [class_label(str(n), lang) for n in class_names]
     fig = go.Figure([go.Bar(y=names, x=[float(p) for p in probs], orientation="h", name=t(key, lang),
                             marker_color=colour, hovertemplate="%{y}: %{x:.1%}<extra></extra>")
-                     for probs, key, colour in ((before, "occ.before", "#7fbf9a"), (after, "occ.after", "#b45309"))])
+                     for probs, key, colour in ((before, "occ.before", palette.OKABE_ITO["sky_blue"]),
+                                                  (after, "occ.after", palette.TRANSITION))])
     fig.update_layout(barmode="group", height=80 + 40 * len(names), margin=dict(l=8, r=8, t=30, b=8),
                       xaxis=dict(range=[0, 1], tickformat=".0%", title=t("explain.probability", lang)),
                       legend=dict(orientation="h", y=1.1))
@@ -122,7 +125,7 @@ def make_confusion_figure(confusion, class_names, lang: str = "en") -> go.Figure
     counts = np.asarray(confusion, dtype=int)
     totals = counts.sum(axis=1, keepdims=True)
     share = counts / np.maximum(totals, 1)
-    names = [str(n) for n in class_names]
+    names = [class_label(str(n), lang) for n in class_names]
     hover = t("mistakes.hover", lang, true="%{y}", pred="%{x}", count="%{text}", share="%{z:.0%}")
     fig = go.Figure(go.Heatmap(z=share, x=names, y=names, text=counts, texttemplate="%{text}", zmin=0, zmax=1,
                                colorscale="Blues", showscale=False, hovertemplate=hover + "<extra></extra>"))

@@ -7,6 +7,7 @@ import math
 
 import plotly.graph_objects as go
 
+from . import palette
 from .graph import BlockGraph, ReuseMatrix
 from .i18n import t
 from .plots import COMPARE_COLOR, MAIN_COLOR, TRANSITION_COLOR
@@ -59,21 +60,23 @@ def make_block_graph_figure(graph: BlockGraph, lang: str = "en", selected: int |
                              hoverinfo="skip", name=t("concat.legend_edges", lang), showlegend=not compact))
     fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", marker={"size": 7, "color": "rgba(0,0,0,0.01)"},
                              hovertext=mid_text, hoverinfo="text", showlegend=False, name="edges-hover"))
-    fig.add_trace(go.Scatter(x=hl_x, y=hl_y, mode="lines", line={"color": TRANSITION_COLOR, "width": 2.5},
+    fig.add_trace(go.Scatter(x=hl_x, y=hl_y, mode="lines", line={"color": TRANSITION_COLOR, "width": 4},
                              hoverinfo="skip", name=t("concat.legend_selected", lang),
                              showlegend=selected is not None and not compact))
     sources = {e.source for e in graph.edges if selected is not None and e.target == selected}
-    colors, sizes, texts, hover = [], [], [], []
+    # Not by colour alone: the selected layer is a large diamond, its sources squares, the rest circles.
+    colors, sizes, symbols, texts, hover = [], [], [], [], []
     for node in graph.nodes:
         if node.index == selected:
             colors.append(TRANSITION_COLOR)
+            symbols.append("diamond")
         elif node.index in sources:
             colors.append(COMPARE_COLOR)
-        elif node.kind == "layer":
-            colors.append(MAIN_COLOR)
+            symbols.append("square")
         else:
-            colors.append("#2ca02c")
-        sizes.append(16 if node.kind != "layer" else 11)
+            colors.append(MAIN_COLOR if node.kind == "layer" else palette.INPUT)
+            symbols.append("circle")
+        sizes.append(18 if node.index == selected else (16 if node.kind != "layer" else 11))
         if node.kind == "layer":
             texts.append(str(node.index) if (len(graph.nodes) <= 26 or node.index % 5 == 0) else "")
         else:
@@ -83,7 +86,8 @@ def make_block_graph_figure(graph: BlockGraph, lang: str = "en", selected: int |
                        adds=node.channels, receives=width, n_in=len(graph.incoming(node.index))))
     fig.add_trace(go.Scatter(
         x=[n.index for n in graph.nodes], y=[0] * len(graph.nodes), mode="markers+text", text=texts,
-        textposition="bottom center", marker={"color": colors, "size": sizes, "line": {"color": "white", "width": 1}},
+        textposition="bottom center", marker={"color": colors, "size": sizes, "symbol": symbols,
+                                                  "line": {"color": "white", "width": 1}},
         hovertext=hover, hoverinfo="text", showlegend=False, name="nodes",
     ))
     title = "" if compact else t("concat.graph_title", lang, b=graph.block, n=graph.shown_layers,
@@ -106,14 +110,15 @@ def make_composition_figure(graph: BlockGraph, lang: str = "en", selected: int |
     layers = list(range(1, graph.shown_layers + 1))
     fig = go.Figure()
     fig.add_trace(go.Bar(x=layers, y=[graph.in_channels] * len(layers), name=t("concat.node_input", lang),
-                         marker_color="#2ca02c",
+                         marker_color=palette.INPUT, text=t("concat.short_input", lang), textposition="inside",
                          hovertemplate=t("concat.bar_hover", lang, src=t("concat.node_input", lang))))
-    n = max(1, graph.shown_layers - 1)
+    # Neighbouring segments differ under colour-blind vision; each segment also carries its layer number.
+    layer_colours = [c for c in palette.SERIES if c != palette.INPUT]
     for j in range(1, graph.shown_layers):
-        shade = int(60 + 160 * (j - 1) / n)
-        color = f"rgb({shade // 3},{shade // 2 + 40},{min(255, shade + 60)})"
+        color = layer_colours[(j - 1) % len(layer_colours)]
         fig.add_trace(go.Bar(
             x=layers, y=[graph.growth_rate if ell > j else 0 for ell in layers],
+            text=[str(j) if ell > j else "" for ell in layers], textposition="inside",
             name=t("concat.node_layer", lang, i=j), marker_color=color, showlegend=graph.shown_layers <= 12,
             hovertemplate=t("concat.bar_hover", lang, src=t("concat.node_layer", lang, i=j)),
         ))

@@ -11,15 +11,18 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .i18n import t
+from . import palette
+from .i18n import class_label, t
 from .live_summary import short_run_names
 from .memory import MeasuredMemory, MemoryPoint
 from .walkthrough import FeatureMaps, WalkStage, top_entries
 from .why import GradientFlow, OurPoint, ReferenceModel
 
-ARCH_COLOURS = {"dense": "#1f77b4", "plain": "#d62728", "residual": "#2ca02c"}
-FAMILY_COLOURS = {"DenseNet": "#1f77b4", "ResNet": "#2ca02c", "VGG": "#9467bd"}
-OURS_COLOUR = "#ff7f0e"
+_OI = palette.OKABE_ITO
+ARCH_COLOURS = {"dense": _OI["blue"], "plain": _OI["vermillion"], "residual": _OI["bluish_green"]}
+ARCH_DASHES = {"dense": "solid", "plain": "dot", "residual": "dash"}  # not by colour alone
+FAMILY_COLOURS = {"DenseNet": _OI["blue"], "ResNet": _OI["bluish_green"], "VGG": _OI["reddish_purple"]}
+OURS_COLOUR = _OI["orange"]
 
 
 def stage_label(stage: WalkStage, lang: str = "en") -> str:
@@ -71,7 +74,7 @@ def make_top_entries_figure(vector: np.ndarray, n: int = 20, lang: str = "en") -
     title, xlabel, ylabel = (t("walk.pooled_title", lang, c=len(vector)), t("walk.channel", lang),
                              t("walk.mean_value", lang))
     idx, values = top_entries(vector, n)
-    fig = go.Figure(go.Bar(x=[f"#{i}" for i in idx], y=values, marker_color="#1f77b4",
+    fig = go.Figure(go.Bar(x=[f"#{i}" for i in idx], y=values, marker_color=palette.DENSE_BLOCK,
                            hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel, height=320,
                       margin={"l": 40, "r": 10, "t": 50, "b": 40})
@@ -86,9 +89,10 @@ def make_class_bar_figure(values: np.ndarray, class_names: tuple[str, ...], lang
     ylabel = t("walk.probability" if percent else "walk.logit", lang)
     y = np.asarray(values, dtype=float) * (100.0 if percent else 1.0)
     best = int(np.argmax(y))
-    colours = [OURS_COLOUR if i == best else "#1f77b4" for i in range(len(y))]
+    colours = [OURS_COLOUR if i == best else palette.DENSE_BLOCK for i in range(len(y))]
     text = [f"{v:.1f}%" if percent else f"{v:.2f}" for v in y]
-    fig = go.Figure(go.Bar(x=list(class_names), y=y, marker_color=colours, text=text, textposition="outside"))
+    names = [class_label(str(n), lang) for n in class_names]
+    fig = go.Figure(go.Bar(x=names, y=y, marker_color=colours, text=text, textposition="outside"))
     fig.update_layout(title=title, yaxis_title=ylabel, height=320, margin={"l": 40, "r": 10, "t": 50, "b": 40})
     if percent:
         fig.update_yaxes(range=[0, 110])
@@ -99,7 +103,8 @@ def make_stage_overview_figure(stages: tuple[WalkStage, ...], current: int, lang
     """Channels (or vector length) at every stage, the current one highlighted: the route so far."""
     labels, ylabel = [stage_label(s, lang) for s in stages], t("walk.overview_y", lang)
     ch = [s.shape[1] for s in stages]
-    colours = [OURS_COLOUR if i == current else ("#1f77b4" if i < current else "#c6dbef") for i in range(len(ch))]
+    colours = [OURS_COLOUR if i == current else (palette.DENSE_BLOCK if i < current else "#c6dbef")
+               for i in range(len(ch))]
     hover = ["×".join(str(d) for d in s.shape) for s in stages]
     fig = go.Figure(go.Bar(x=labels, y=ch, marker_color=colours, customdata=hover,
                            hovertemplate="%{x}<br>%{customdata}<extra></extra>"))
@@ -119,7 +124,8 @@ def make_gradient_flow_figure(flow: GradientFlow, lang: str = "en", kind: str = 
         # A gradient that underflowed to exactly 0 cannot sit on a log axis: show it at the floor.
         y = np.where(norms > 0, norms, np.nan)
         fig.add_trace(go.Scatter(x=np.arange(1, len(norms) + 1), y=y, mode="lines+markers", name=names[arch],
-                                 line={"color": ARCH_COLOURS.get(arch)}, marker={"size": 5},
+                                 line={"color": ARCH_COLOURS.get(arch), "dash": ARCH_DASHES.get(arch)},
+                                 marker={"size": 5},
                                  hovertemplate=layer + " %{x}: %{y:.3e}<extra>" + names[arch] + "</extra>"))
     fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel, height=420,
                       legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
@@ -178,17 +184,17 @@ def make_memory_figure(curve: list[MemoryPoint], measured: MeasuredMemory | None
     depth = [p.depth for p in curve]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=depth, y=[p.naive_bytes / mib for p in curve], mode="lines+markers",
-                             name=labels["naive"], line={"color": "#d62728"}))
+                             name=labels["naive"], line={"color": _OI["vermillion"], "dash": "dot"}))
     fig.add_trace(go.Scatter(x=depth, y=[p.shared_bytes / mib for p in curve], mode="lines+markers",
-                             name=labels["shared"], line={"color": "#2ca02c"}))
+                             name=labels["shared"], line={"color": _OI["blue"]}))
     if measured is not None and measured.points:
         mdepth = [p.depth for p in measured.points]
         fig.add_trace(go.Scatter(x=mdepth, y=[p.naive_bytes / mib for p in measured.points], mode="markers",
                                  name=labels["measured_naive"],
-                                 marker={"symbol": "x", "size": 12, "color": "#7f0000"}))
+                                 marker={"symbol": "x", "size": 12, "color": _OI["vermillion"]}))
         fig.add_trace(go.Scatter(x=mdepth, y=[p.shared_bytes / mib for p in measured.points], mode="markers",
                                  name=labels["measured_shared"],
-                                 marker={"symbol": "x", "size": 12, "color": "#00441b"}))
+                                 marker={"symbol": "cross", "size": 12, "color": _OI["blue"]}))
     fig.add_vline(x=current_depth, line_dash="dot", line_color="grey")
     fig.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=labels["y"], height=420,
                       legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
@@ -204,7 +210,7 @@ def make_live_figure(runs: list, lang: str = "en", chance: float | None = None) 
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t("live.loss", lang), t("live.accuracy", lang)),
                         horizontal_spacing=0.08)
-    colours = ["#1f6f4a", "#b45309", "#2563eb", "#9333ea"]
+    colours = palette.series(4)
     train, val, epoch = t("live.train", lang), t("live.val", lang), t("live.epoch", lang)
     for i, (run, name) in enumerate(zip(runs, short_run_names(runs, lang), strict=True)):
         points, c = list(run.points), colours[i % len(colours)]

@@ -9,7 +9,7 @@ import streamlit as st
 
 from densenet_viz.errors import user_message
 from densenet_viz.explain import COLORMAPS, card_threshold
-from densenet_viz.i18n import t
+from densenet_viz.i18n import class_label, t
 from densenet_viz.model import cam_layer_names
 from densenet_viz.plots_explain import layer_label
 from densenet_viz.ui.cache import trained_model
@@ -37,7 +37,7 @@ try:
 except (WeightsError, OSError) as exc:
     st.error(t("explain.model_error", lang, reason=user_message(exc, lang)))
     st.stop()
-names = ", ".join(card.class_names)
+names = ", ".join(class_label(n, lang) for n in card.class_names)
 st.markdown(t("explain.intro", lang, n=len(card.class_names), names=names))
 st.caption(t("explain.model_info", lang, name=weights.stem, classes=names, size=card.preprocessing.input_size,
              flip=t("explain.flip_on" if card.test_flip else "explain.flip_off", lang)))
@@ -52,7 +52,7 @@ with right:
                          format_func=lambda n: layer_label(n, lang), help=t("explain.layer_help", lang))
     target = st.selectbox(t("explain.target", lang), [None, *range(len(card.class_names))], key="ex_target",
                           format_func=lambda c: t("explain.target_predicted", lang) if c is None
-                          else card.class_names[c])
+                          else class_label(card.class_names[c], lang))
     c1, c2 = st.columns(2)
     alpha = c1.slider(t("explain.opacity", lang), 0.0, 1.0, 0.5, 0.05, key="ex_alpha")
     cmap = c2.selectbox(t("explain.colormap", lang), COLORMAPS, key="ex_cmap")

@@ -30,7 +30,7 @@ dtype = c2.selectbox(t("arch.dtype", lang), list(DTYPE_BYTES), key="trans_dtype"
 show_chart(st, make_flow_memory_figure(plan, batch, dtype, lang), width="stretch", key="trans_memory")
 note(t("trans.memory_caption", lang))
 
-st.subheader(t("trans.table_header", lang))
+st.header(t("trans.table_header", lang))
 rows = transition_table(plan, batch, dtype)
 if not rows:
     st.info(t("trans.none", lang))

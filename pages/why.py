@@ -14,7 +14,7 @@ from densenet_viz.ui.why_view import efficiency_section, gradient_section, memor
 ensure_app_navigation()  # a deep link on a fresh server must still go through app.py
 lang = current_lang()
 config = current_config()
-device, device_text = device_name()
+device, device_text = device_name(lang)
 
 st.title(t("why.title", lang))
 lesson_panel("why", config, lang)

@@ -7,18 +7,18 @@ import io
 import numpy as np
 from PIL import Image
 
+from .. import palette
+
 _VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
             "#b5de2b", "#fde725"]
 _INFERNO = ["#000004", "#1b0c41", "#4a0c6b", "#781c6d", "#a52c60", "#cf4446", "#ed6925", "#fb9b06",
             "#f7d13d", "#fcffa4"]
-# Jet as piecewise-linear (position, value) knots per channel.
-_JET = {
-    "r": [(0.0, 0.0), (0.35, 0.0), (0.66, 1.0), (0.89, 1.0), (1.0, 0.5)],
-    "g": [(0.0, 0.0), (0.125, 0.0), (0.375, 1.0), (0.64, 1.0), (0.91, 0.0), (1.0, 0.0)],
-    "b": [(0.0, 0.5), (0.11, 1.0), (0.34, 1.0), (0.65, 0.0), (1.0, 0.0)],
-}
-COLORMAPS = ("viridis", "jet", "inferno")
-PLOTLY_COLORSCALES = {"viridis": "Viridis", "jet": "Jet", "inferno": "Inferno"}
+_CIVIDIS = ["#00224e", "#123570", "#3b496c", "#575d6d", "#707173", "#8a8779", "#a69d75", "#c4b56c",
+            "#e4cf5b", "#fee838"]
+# Perceptually uniform and colour-blind safe only (jet was removed: it is neither; palette.SEQUENTIAL).
+_KNOTS = {"viridis": _VIRIDIS, "cividis": _CIVIDIS, "inferno": _INFERNO}
+COLORMAPS = palette.SEQUENTIAL
+PLOTLY_COLORSCALES = {"viridis": "Viridis", "cividis": "Cividis", "inferno": "Inferno"}
 
 
 def _hex_knots(colors: list[str]) -> np.ndarray:
@@ -28,12 +28,9 @@ def _hex_knots(colors: list[str]) -> np.ndarray:
 def colormap_lut(name: str = "viridis") -> np.ndarray:
     """A (256, 3) uint8 lookup table built by linear interpolation between a few known colours."""
     pos = np.linspace(0.0, 1.0, 256)
-    if name == "jet":
-        channels = [np.interp(pos, *zip(*_JET[c], strict=True)) * 255.0 for c in "rgb"]
-        return np.clip(np.stack(channels, axis=1) + 0.5, 0, 255).astype(np.uint8)
-    if name not in ("viridis", "inferno"):
+    if name not in _KNOTS:
         raise ValueError(f"unknown colour map {name!r}; choose from {', '.join(COLORMAPS)}")
-    knots = _hex_knots(_VIRIDIS if name == "viridis" else _INFERNO)
+    knots = _hex_knots(_KNOTS[name])
     at = np.linspace(0.0, 1.0, len(knots))
     lut = np.stack([np.interp(pos, at, knots[:, c]) for c in range(3)], axis=1)
     return np.clip(lut + 0.5, 0, 255).astype(np.uint8)

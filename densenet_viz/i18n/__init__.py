@@ -31,3 +31,9 @@ def t(key: str, lang: str = "en", **values) -> str:
     if text is None:
         raise KeyError(f"no UI string {key!r}")
     return text.format(**values) if values else text
+
+
+def class_label(name: str, lang: str = "en") -> str:
+    """A flower class name for display in ``lang``; unknown names (custom data sets) pass through."""
+    key = f"class.{name}"
+    return t(key, lang) if key in EN else name

@@ -65,6 +65,18 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "❚❚ Pause",
         "❚❚ 暂停",
     ),
+    "arch.k_page": (
+        "Growth rate k (the same as the sidebar's)",
+        "增长率 k（与侧边栏的相同）",
+    ),
+    "arch.play_k": (
+        "▶ Play k",
+        "▶ 播放 k",
+    ),
+    "arch.play_k_help": (
+        "Shows the chart for k = 1, 2, 4, … 64 one after another, then comes back to your k.",
+        "依次显示 k = 1、2、4……64 时的图，然后回到你选的 k。",
+    ),
     "arch.in_browser": (
         "Live in the browser: drag k inside the chart, ▶ Play the growth",
         "浏览器内实时：在图中拖动 k，▶ 播放增长过程",
@@ -78,8 +90,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "并添加逐层画出曲线的 ▶ 播放按钮。默认关闭：它们会让侧边栏每次改动时图表的传输和重绘慢好几倍。",
     ),
     "arch.growth_caption": (
-        "Each point is one layer's input width from the channel plan. The steps up are k; the drops are transitions (dotted red lines); shaded bands are dense blocks, labelled with their map size.",
-        "每个点是通道规划中某一层的输入宽度。每上升一级就是 k；下降处是过渡层（红色虚线）；阴影带是稠密块，并标注了其特征图尺寸。",
+        "Each point is one layer's input width from the channel plan. The steps up are k; the drops are transitions (dotted vermillion lines); shaded bands are dense blocks, labelled with their map size.",
+        "每个点是通道规划中某一层的输入宽度。每上升一级就是 k；下降处是过渡层（朱红色点线）；阴影带是稠密块，并标注了其特征图尺寸。",
     ),
     "arch.compare_header": (
         "Overlay a second configuration",

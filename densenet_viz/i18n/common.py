@@ -229,4 +229,22 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "The model is working on your request: {percent} done (it takes turns with other students' requests)…",
         "模型正在处理你的请求：已完成 {percent}（与其他同学的请求轮流进行）……",
     ),
+    # Flower class names: the model keeps English names internally; class_label() shows these.
+    "class.daisy": ("daisy", "雏菊"),
+    "class.dandelion": ("dandelion", "蒲公英"),
+    "class.roses": ("roses", "玫瑰"),
+    "class.sunflowers": ("sunflowers", "向日葵"),
+    "class.tulips": ("tulips", "郁金香"),
+    "device.cpu": (
+        "CPU ({n} threads)",
+        "CPU（{n} 个线程）",
+    ),
+    "device.mps": (
+        "Apple GPU (MPS)",
+        "Apple GPU（MPS）",
+    ),
+    "device.cuda": (
+        "CUDA GPU: {name} ({gib} GiB)",
+        "CUDA GPU：{name}（{gib} GiB）",
+    ),
 }

@@ -78,8 +78,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "第 {b} 块：{n} 层，{edges} 条连接（k = {k}，输入 {c0} 个通道）",
     ),
     "concat.graph_caption": (
-        "Every arc is one connection. Red arcs end at the selected layer; orange nodes are its sources.",
-        "每条弧线代表一条连接。红色弧线指向所选的层；橙色节点是它的来源。",
+        "Every arc is one connection. Thick vermillion arcs end at the selected layer (the large diamond); its sources are the orange squares.",
+        "每条弧线代表一条连接。粗的朱红色弧线指向所选的层（大菱形）；它的来源是橙色方块。",
     ),
     "concat.resnet_title": (
         "ResNet-style block: a sum keeps {width} channels",
@@ -122,8 +122,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "{src}：%{{y}} 个通道进入第 %{{x}} 层<extra></extra>",
     ),
     "concat.composition_caption": (
-        "Each bar is one layer's input: the block input ({c0} channels, green) plus k = {k} channels from every earlier layer, stacked in order.",
-        "每根柱子是一层的输入：块输入（{c0} 个通道，绿色）加上之前每一层各 k = {k} 个通道，按顺序堆叠。",
+        "Each bar is one layer's input: the block input ({c0} channels, green, labelled “{inp}”) plus k = {k} channels from every earlier layer, stacked in order, each segment labelled with its layer number.",
+        "每根柱子是一层的输入：块输入（{c0} 个通道，绿色，标为“{inp}”）加上之前每一层各 k = {k} 个通道，按顺序堆叠，每段标有其层号。",
     ),
     "concat.reuse_header": (
         "Feature reuse (as in the paper's Figure 5)",

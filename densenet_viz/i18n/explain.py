@@ -270,6 +270,22 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "Remove the square",
         "移除方块",
     ),
+    "occ.left": (
+        "← Move left",
+        "← 左移",
+    ),
+    "occ.up": (
+        "↑ Move up",
+        "↑ 上移",
+    ),
+    "occ.right": (
+        "→ Move right",
+        "→ 右移",
+    ),
+    "occ.down": (
+        "↓ Move down",
+        "↓ 下移",
+    ),
     "occ.sweep": (
         "Sweep the whole photo",
         "扫过整张照片",
@@ -402,5 +418,38 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
     "mistakes.missing": (
         "The precomputed mistakes are missing (assets/mistakes/): run scripts/precompute_mistakes.py to make them.",
         "缺少预先计算的错误样本（assets/mistakes/）：运行 scripts/precompute_mistakes.py 生成。",
+    ),
+    "alt.map": (
+        "{what}: most weight {where} ({share} of it)",
+        "{what}：权重最集中在{where}（占 {share}）",
+    ),
+    "alt.region.top_left": ("in the upper left", "左上方"),
+    "alt.region.top": ("at the top", "上方"),
+    "alt.region.top_right": ("in the upper right", "右上方"),
+    "alt.region.left": ("on the left", "左侧"),
+    "alt.region.centre": ("in the centre", "中央"),
+    "alt.region.right": ("on the right", "右侧"),
+    "alt.region.bottom_left": ("in the lower left", "左下方"),
+    "alt.region.bottom": ("at the bottom", "下方"),
+    "alt.region.bottom_right": ("in the lower right", "右下方"),
+    "alt.photo": (
+        "The photo {name}, cropped as the model sees it",
+        "照片 {name}，按模型看到的方式裁剪",
+    ),
+    "alt.colorbar": (
+        "Colour scale of the map, from low weight (left) to high weight (right)",
+        "热力图的颜色刻度，从低权重（左）到高权重（右）",
+    ),
+    "alt.mistake_photo": (
+        "Test photo of {true}, which the model called {pred}",
+        "一张{true}的测试照片，模型把它认作{pred}",
+    ),
+    "alt.mistake_cam": (
+        "Grad-CAM of the same photo for {pred}",
+        "同一张照片针对{pred}的 Grad-CAM",
+    ),
+    "alt.covered": (
+        "The photo with a grey {size}-pixel square centred at ({cx}, {cy}), and its Grad-CAM for {cls}",
+        "在 ({cx}, {cy}) 处盖上 {size} 像素灰色方块的照片，以及它针对{cls}的 Grad-CAM",
     ),
 }

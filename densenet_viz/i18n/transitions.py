@@ -30,8 +30,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "H = W（像素）",
     ),
     "trans.flow_caption": (
-        "Bars are the channels leaving each stage: each dense block (green) adds L·k, each transition (red) keeps only θ of them. The blue line below is the map size, halved by every transition's pooling.",
-        "柱子表示离开各阶段的通道数：每个稠密块（绿色）增加 L·k 个，每个过渡层（红色）只保留其中的 θ。下方蓝线是特征图尺寸，每经过一个过渡层的池化就减半。",
+        "Bars are the channels leaving each stage: each dense block (solid blue) adds L·k, each transition (hatched vermillion) keeps only θ of them; every bar is named below it. The blue line below is the map size, halved by every transition's pooling.",
+        "柱子表示离开各阶段的通道数：每个稠密块（蓝色实心）增加 L·k 个，每个过渡层（朱红色斜线填充）只保留其中的 θ；每根柱子下方都写有名称。下方蓝线是特征图尺寸，每经过一个过渡层的池化就减半。",
     ),
     "trans.memory_title": (
         "Size of the tensor leaving each stage, batch {batch}, {dtype}",

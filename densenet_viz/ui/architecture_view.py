@@ -5,6 +5,8 @@ redraws the whole page in the browser, so the page carries one chart (bench.slid
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from ..codegen import package_code, torchvision_code, torchvision_problems
@@ -24,6 +26,7 @@ from ..plan import (
 from ..plots import make_growth_figure
 from .cache import cached_plan
 from .present import note, show_chart
+from .state import widget_key
 from .tables import show_table
 from .teaching import build_and_trace
 
@@ -48,11 +51,37 @@ def growth_section(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
     sends the chart's message before theirs (bench.slider_latency)."""
     compare = _compared_config(config)
     in_browser = bool(st.session_state.get("arch_in_browser", False))
-    show_chart(st, growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth")
+    chart = st.empty()
+    if st.session_state.get("arch_play"):  # ▶ Play pressed this run: step k through PLAY_KS, then back
+        for k in PLAY_KS:
+            show_chart(chart, growth_figure(config.replace(growth_rate=k), lang, compare, False), width="stretch",
+                       key=f"arch_play_{k}")
+            time.sleep(PLAY_PAUSE_S)
+    show_chart(chart, growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth")
+    _k_controls(config, lang)
     note(t("arch.growth_caption", lang))
     st.toggle(t("arch.in_browser", lang), key="arch_in_browser", help=t("arch.in_browser_help", lang))
     _compare_controls(config, lang)
     return compare
+
+
+PLAY_KS = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64)  # the k values ▶ Play shows, one after another
+PLAY_PAUSE_S = 0.4
+
+
+def _k_from_page() -> None:
+    """The page's k slider moved: it sets the sidebar's k (the one config every page and the URL use)."""
+    st.session_state[widget_key(FIELDS["growth_rate"])] = st.session_state["arch_k"]
+
+
+def _k_controls(config: DenseNetConfig, lang: str) -> None:
+    """k under the chart (on a phone the sidebar covers the chart), and ▶ Play as a focusable button: the
+    keyboard way to what the chart's own Plotly controls do with a mouse."""
+    k = FIELDS["growth_rate"]
+    st.session_state["arch_k"] = config.growth_rate  # follows the sidebar (set before the widget is drawn)
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    c1.slider(t("arch.k_page", lang), int(k.lo), int(k.hi), step=int(k.step), key="arch_k", on_change=_k_from_page)
+    c2.button(t("arch.play_k", lang), key="arch_play", help=t("arch.play_k_help", lang))
 
 
 def _compared_config(config: DenseNetConfig) -> DenseNetConfig | None:
@@ -90,7 +119,7 @@ def _metric_row(label: str, m: dict, ref: dict | None, lang: str) -> None:
 
 
 def metrics_section(config: DenseNetConfig, plan: Plan, compare: DenseNetConfig | None, lang: str) -> None:
-    st.subheader(t("arch.metrics_header", lang))
+    st.header(t("arch.metrics_header", lang))
     c1, c2 = st.columns(2)
     batch = int(c1.number_input(t("arch.batch", lang), 1, 4096, value=32, step=1, key="arch_batch"))
     dtype = c2.selectbox(t("arch.dtype", lang), list(DTYPE_BYTES), key="arch_dtype")
@@ -138,7 +167,7 @@ def code_section(config: DenseNetConfig, lang: str) -> None:
 
 def build_section(config: DenseNetConfig, device: str, device_text: str, lang: str) -> None:
     """Build on the device through the job executor (admitted by the memory budget; never blocks explanations)."""
-    st.subheader(t("arch.build_header", lang))
+    st.header(t("arch.build_header", lang))
     st.caption(t("arch.build_caption", lang))
     if st.button(t("arch.build_button", lang, device=device_text), key="arch_build"):
         st.session_state["arch_build_for"] = (config, device)

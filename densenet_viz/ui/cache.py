@@ -32,9 +32,9 @@ def trained_model(weights: str | Path):
 
 
 @st.cache_resource(show_spinner=False)
-def device_name() -> tuple[str, str]:
-    """(torch device string, human description) of the best device here."""
+def device_name(lang: str = "en") -> tuple[str, str]:
+    """(torch device string, human description in ``lang``) of the best device here."""
     from ..model import default_device, describe_device
 
     device = default_device()
-    return str(device), describe_device(device)
+    return str(device), describe_device(device, lang)

@@ -58,11 +58,12 @@ def graph_section(config: DenseNetConfig, plan: Plan, lang: str) -> None:
     note(t("concat.resnet_caption", lang), right)
     show_chart(st, make_composition_figure(graph, lang, selected if selected <= graph.shown_layers else None),
                width="stretch", key="concat_composition")
-    note(t("concat.composition_caption", lang, c0=graph.in_channels, k=graph.growth_rate))
+    note(t("concat.composition_caption", lang, c0=graph.in_channels, k=graph.growth_rate,
+           inp=t("concat.short_input", lang)))
 
 
 def reuse_section(config: DenseNetConfig, lang: str) -> None:
-    st.subheader(t("concat.reuse_header", lang))
+    st.header(t("concat.reuse_header", lang))
     st.markdown(t("concat.reuse_intro", lang))
     card = None
     if SHIPPED_MODEL.is_file():

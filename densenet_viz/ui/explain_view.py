@@ -31,9 +31,10 @@ from ..explain import (
     png_bytes,
     random_saliency,
 )
+from ..explain.describe import map_alt
 from ..explain.gradcam import device_of
 from ..hashing import sha256_hex
-from ..i18n import t
+from ..i18n import class_label, t
 from ..model import cam_layer_names
 from ..plan import plan_network
 from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
@@ -232,20 +233,23 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
     and (if asked) the other attributions and the deletion curve."""
     exp = res.explanation
     cls = card.class_names[exp.target]
-    names = ", ".join(card.class_names)
+    names = ", ".join(class_label(n, lang) for n in card.class_names)
     if presenting():  # pictures twice as wide: the photo beside the verdict, the map below the photo
         (c_photo, c_pred), (c_cam, _) = st.columns([2, 1.2]), st.columns([2, 1.2])
     else:
         c_photo, c_cam, c_pred = st.columns([1, 1, 1.2])
     key = view_key(weights, photo)  # drawings depend on the model too (its input size, its answer)
-    c_photo.image(_crop_jpeg(key, res), caption=t("explain.photo", lang), width="stretch")
+    c_photo.image(_crop_jpeg(key, res), caption=t("explain.photo", lang), width="stretch",
+                  alt=t("alt.photo", lang, name=photo.name))
     if photo.credit is not None:
         c_photo.caption(credit_markdown(photo.credit, lang))
     with c_cam:
         h, w = exp.raw[view.layer].shape
         blended = _overlay_png(key, exp.target, view.layer, view.alpha, view.cmap, res)
-        st.image(blended, caption=t("explain.overlay", lang, cls=cls, layer=view.layer, h=h, w=w), width="stretch")
-        st.image(_colorbar_png(view.cmap), caption=t("explain.colorbar", lang), width="stretch")
+        caption = t("explain.overlay", lang, cls=class_label(cls, lang), layer=view.layer, h=h, w=w)
+        st.image(blended, caption=caption, width="stretch", alt=map_alt(caption, exp.raw[view.layer], lang))
+        st.image(_colorbar_png(view.cmap), caption=t("explain.colorbar", lang), width="stretch",
+                 alt=t("alt.colorbar", lang))
         stem = Path(photo.name).stem or "photo"
         d1, d2 = st.columns(2)
         d1.download_button(t("explain.download_png", lang), blended, f"{stem}_gradcam.png", "image/png",
@@ -254,7 +258,7 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
                            f"{stem}_cam.npy", "application/octet-stream", key=f"ex_npy_{i}", on_click="ignore")
     with c_pred:
         top_name, top_p = res.top5[0]
-        st.markdown(t("explain.prediction", lang, cls=top_name, prob=f"{top_p:.1%}"))
+        st.markdown(t("explain.prediction", lang, cls=class_label(top_name, lang), prob=f"{top_p:.1%}"))
         if res.none_of_these:
             st.warning(t("explain.none_of_these", lang, prob=f"{top_p:.1%}", threshold=f"{res.threshold:.0%}",
                          n=len(card.class_names), names=names))
@@ -276,7 +280,8 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
                   (t("explain.method_integrated_gradients", lang, steps=16), maps["integrated_gradients"]),
                   (t("explain.method_occlusion", lang, win=win), maps["occlusion"])]
         for col, (title, m) in zip(picture_cells(len(panels), len(panels)), panels, strict=True):
-            col.image(overlay(res.crop, m, max(view.alpha, 0.6), view.cmap), caption=title, width="stretch")
+            col.image(overlay(res.crop, m, max(view.alpha, 0.6), view.cmap), caption=title, width="stretch",
+                      alt=map_alt(title, m, lang))
     if view.faithful:
         cam = exp.upsampled[view.layer]
         curve, rand = wait_for(worker.submit(_deletion_job, res.x, cam, exp.target,
@@ -293,7 +298,7 @@ def explain_gallery(photos: list[Photo], card: ModelCard, view: View, weights: P
     for i, photo in enumerate(photos):
         progress.progress(i / len(photos), text=t("explain.progress", lang, i=i + 1, n=len(photos)))
         st.divider()
-        st.markdown(f"#### `{photo.name}`")
+        st.markdown(f"## `{photo.name}`")  # h2: each photo is a section of the page
         try:
             res = explain_on_worker(weights, card, photo, view.target, lang)
         except Exception as exc:  # noqa: BLE001 - one broken photo must not take the page down

@@ -33,7 +33,7 @@ def render_home() -> None:
     note(t("home.picture", lang))
     st.info(t("home.current", lang, variant=config.variant, k=config.growth_rate,
               blocks=list(config.block_config), params=format_count(plan.params), depth=plan.depth))
-    st.subheader(t("home.next", lang))
+    st.header(t("home.next", lang))
     for step in lesson_steps()[1:]:  # the lesson path, in teaching order
         step_page_link(step, f"**{step.number}.** {t('nav.' + step.id, lang)}: {t('home.next_' + step.id, lang)}")
-    st.caption(t("home.device", lang, device=device_name()[1]))
+    st.caption(t("home.device", lang, device=device_name(lang)[1]))

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..errors import markdown_literal
-from ..i18n import t
+from ..i18n import class_label, t
 from ..mistakes import MISTAKES_DIR, REPORT_FILE, MistakeReport, load_mistakes, top_confusions
 from ..plots_explain import layer_label, make_confusion_figure
 from .explain_view import credit_markdown
@@ -39,13 +39,14 @@ def _thumbnail(path: str, mtime: float) -> bytes:
 def _pairs_text(report: MistakeReport, lang: str) -> str:
     pairs = top_confusions(report.confusion, report.classes, k=3)
     return t("mistakes.pair_separator", lang).join(
-        t("mistakes.pair", lang, true=true, pred=pred, count=count) for true, pred, count in pairs)
+        t("mistakes.pair", lang, true=class_label(true, lang), pred=class_label(pred, lang), count=count)
+        for true, pred, count in pairs)
 
 
 def mistakes_section(lang: str, folder: Path = MISTAKES_DIR) -> None:
     """The whole section; a short note instead when the precomputed report is missing."""
     st.divider()
-    st.subheader(t("mistakes.title", lang))
+    st.header(t("mistakes.title", lang))
     try:
         mtime = (folder / REPORT_FILE).stat().st_mtime
     except OSError:
@@ -67,8 +68,10 @@ def mistakes_section(lang: str, folder: Path = MISTAKES_DIR) -> None:
         for col, m in zip(st.columns(GRID_COLUMNS), drawn[start:start + GRID_COLUMNS]):
             with col:
                 images = [str(report.folder / m.photo), str(report.folder / m.cam)]
-                st.image([_thumbnail(p, mtime) for p in images], width=THUMB_WIDTH)
-                st.markdown(t("mistakes.item", lang, true=markdown_literal(m.true), pred=markdown_literal(m.predicted),
+                true, pred = class_label(m.true, lang), class_label(m.predicted, lang)
+                alts = [t("alt.mistake_photo", lang, true=true, pred=pred), t("alt.mistake_cam", lang, pred=pred)]
+                st.image([_thumbnail(p, mtime) for p in images], width=THUMB_WIDTH, alt=alts)
+                st.markdown(t("mistakes.item", lang, true=markdown_literal(true), pred=markdown_literal(pred),
                               prob=f"{m.prob:.0%}"))
                 st.caption(credit_markdown(m.credit, lang))
 

@@ -11,7 +11,8 @@ import numpy as np
 import streamlit as st
 
 from ..explain import PhotoExplanation, overlay, png_bytes
-from ..i18n import t
+from ..explain.describe import map_alt
+from ..i18n import class_label, t
 from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_steps
 from ..plots_explain import make_occlusion_figure, make_probability_change_figure
 from ..weights import ModelCard
@@ -56,7 +57,7 @@ def _sweep_job(model, card, x, target: int, size: int):
 def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weights, layer: str, cmap: str,
                          lang: str) -> None:
     """The playground for one explained photo (``key``: its digest)."""
-    st.subheader(t("occ.title", lang))
+    st.header(t("occ.title", lang))
     st.markdown(t("occ.intro", lang))
     side = int(res.x.shape[-1])
     state_key = f"occ_square_{key}"
@@ -77,6 +78,13 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
         if clicked != st.session_state.get(f"occ_used_{key}"):
             st.session_state[f"occ_used_{key}"] = clicked
             st.session_state[state_key] = clicked
+    # The keyboard way: buttons that place (at the centre, if none yet) and move the same square a click sets.
+    moves = {"occ.left": (-GRID_STEP, 0), "occ.up": (0, -GRID_STEP), "occ.right": (GRID_STEP, 0),
+             "occ.down": (0, GRID_STEP)}
+    for cell, (label, (dx, dy)) in zip(st.columns(len(moves)), moves.items()):
+        if cell.button(t(label, lang), key=f"occ_move_{label[4:]}"):
+            x, y = st.session_state.get(state_key) or (side // 2, side // 2)
+            st.session_state[state_key] = (min(max(x + dx, 0), side - 1), min(max(y + dy, 0), side - 1))
     centre = st.session_state.get(state_key)
     square = Square(*centre, size) if centre else None
     picture = _picture(key, side, res)
@@ -87,9 +95,10 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
     if square is not None:
         result: OcclusionResult = wait_for(worker.submit(_occlusion_job, res.x, square, res.explanation.probs,
                                                          key=("occlusion", key, square)), lang)
-        cls = card.class_names[result.target]
+        cls = class_label(card.class_names[result.target], lang)
         c_cam.image(_covered_png(key, square, layer, cmap, result, picture), caption=t("occ.cam", lang, cls=cls),
-                    width="stretch")
+                    width="stretch", alt=t("alt.covered", lang, size=square.size, cx=square.cx, cy=square.cy,
+                                           cls=cls))
         c_cam.metric(t("occ.drop", lang, cls=cls), f"{result.after:.1%}", f"{-result.drop:+.1%}")
         show_chart(st, make_probability_change_figure(card.class_names, res.explanation.probs,
                                                       result.explanation.probs, lang), key=f"occ_probs_{key}")
@@ -99,7 +108,9 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
         target = res.explanation.target
         sens = wait_for(worker.submit(_sweep_job, res.x, target, size, key=("sweep", key, target, size)), lang)
         left, right = picture_cells(2, 2)
-        left.image(overlay(picture, sens, 0.6, cmap), caption=t("occ.sensitivity", lang, size=size), width="stretch")
-        right.image(overlay(picture, res.explanation.cams[layer], 0.6, cmap),
-                    caption=t("occ.gradcam", lang), width="stretch")
+        sens_caption, cam_caption = t("occ.sensitivity", lang, size=size), t("occ.gradcam", lang)
+        left.image(overlay(picture, sens, 0.6, cmap), caption=sens_caption, width="stretch",
+                   alt=map_alt(sens_caption, sens, lang))
+        right.image(overlay(picture, res.explanation.cams[layer], 0.6, cmap), caption=cam_caption, width="stretch",
+                    alt=map_alt(cam_caption, res.explanation.cams[layer], lang))
         note(t("occ.sweep_caption", lang))

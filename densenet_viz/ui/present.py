@@ -112,6 +112,9 @@ def show_chart(container, fig, *, picture: bool = False, **kwargs):
     a grid of feature maps), drawn twice as tall. ``fig`` itself is never changed (it may be cached)."""
     if presenting():
         fig = _projector_copy(fig, picture)
+    # Plotly's toolbar adds 8 Tab stops per chart and covers titles on phones; Streamlit's own element
+    # toolbar still offers fullscreen. A call may pass its own ``config`` to bring it back.
+    kwargs.setdefault("config", {"displayModeBar": False})
     return container.plotly_chart(fig, **kwargs)
 
 

@@ -130,7 +130,7 @@ def _draw(runs: list[LiveRun], lang: str) -> None:
     show_table(rows, key="live_table")
     text = conclusion(*run_outcomes(runs, lang), lang)
     if text:  # every run has ended
-        st.subheader(t("live.conclusion", lang))
+        st.header(t("live.conclusion", lang))
         st.markdown(text)
 
 

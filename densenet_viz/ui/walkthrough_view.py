@@ -11,7 +11,7 @@ from ..budget import admit
 from ..data import load_image
 from ..explain import card_threshold, none_of_these_rule_text
 from ..explain.gradcam import device_of
-from ..i18n import t
+from ..i18n import class_label, t
 from ..plots_teaching import (
     make_class_bar_figure,
     make_feature_grid_figure,
@@ -66,14 +66,15 @@ def stage_stepper(walk: Walkthrough, lang: str) -> int:
 def show_overview(walk: Walkthrough, current: int, name: str, lang: str) -> None:
     # Projector mode draws this at full width: the photo takes two thirds of it, twice its usual third.
     picture = st.columns([2, 1])[0] if presenting() else st
-    picture.image(walk.image, caption=t("walk.crop", lang, name=name, size=walk.input_size), width="stretch")
+    crop = t("walk.crop", lang, name=name, size=walk.input_size)
+    picture.image(walk.image, caption=crop, width="stretch", alt=crop)
     show_chart(st, make_stage_overview_figure(walk.stages, current, lang), width="stretch", key="walk_overview")
 
 
 def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> None:
     """One stage: its shape against the plan, what happened, its most active maps or its vector."""
     stage = walk.stages[current]
-    st.subheader(t("walk.stage_heading", lang, i=current + 1, n=len(walk.stages), name=stage_label(stage, lang)))
+    st.header(t("walk.stage_heading", lang, i=current + 1, n=len(walk.stages), name=stage_label(stage, lang)))
     m1, m2 = st.columns([3, 2])
     m1.metric(t("walk.shape", lang), "×".join(str(d) for d in stage.shape))
     m2.metric(t("walk.range", lang), f"{stage.value_range[0]:.3g} … {stage.value_range[1]:.3g}")
@@ -105,5 +106,5 @@ def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> N
         top = float(walk.probabilities.max())
         if top < card_threshold(card):
             st.warning(t("explain.none_of_these", lang, prob=f"{top:.1%}", threshold=f"{card_threshold(card):.0%}",
-                         n=len(card.class_names), names=", ".join(card.class_names)))
+                         n=len(card.class_names), names=", ".join(class_label(n, lang) for n in card.class_names)))
         note(none_of_these_rule_text(card, lang))

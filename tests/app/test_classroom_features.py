@@ -52,7 +52,7 @@ def test_a_camera_photo_goes_through_the_same_pipeline(page, prefix):
 
 def test_occlusion_playground_centre_and_sweep():
     at = open_page("pages/explain.py", timeout=300)
-    assert [s.value for s in at.subheader if s.value == EN["occ.title"]]
+    assert [s.value for s in at.header if s.value == EN["occ.title"]]
     at.button(key="occ_centre").click().run()
     assert not at.exception and not at.error
     [metric] = [m for m in at.metric if m.label.startswith("Probability of")]

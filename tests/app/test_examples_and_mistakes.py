@@ -32,7 +32,7 @@ def test_the_default_example_is_a_real_photo_and_its_credit_is_shown():
     first = list_examples()[0]
     credit = example_credits()[first.name]
     assert credit.kind == "photo"
-    assert [m.value for m in at.markdown if m.value.startswith("####")] == [f"#### `{first.name}`"]
+    assert [m.value for m in at.markdown if m.value.startswith("## ")] == [f"## `{first.name}`"]
     [line] = [c.value for c in at.caption if markdown_literal(credit.author) in c.value]
     assert f"({CC_BY_2_URL})" in line and f"({credit.source_url})" in line
     labels = at.multiselect(key="ex_examples").options
@@ -54,7 +54,7 @@ def test_where_the_model_goes_wrong_shows_the_matrix_and_the_mistakes():
     report = load_mistakes()
     assert report is not None
     at = open_page("pages/explain.py", timeout=240)
-    assert EN["mistakes.title"] in [s.value for s in at.subheader]
+    assert EN["mistakes.title"] in [s.value for s in at.header]
     spec = matrix_spec(at)
     heat = spec["data"][0]
     assert np.array_equal(np.asarray(decode(heat["text"])), np.asarray(report.confusion))
@@ -75,7 +75,7 @@ def test_where_the_model_goes_wrong_shows_the_matrix_and_the_mistakes():
 
 def test_the_section_in_chinese():
     at = open_page("pages/explain.py", timeout=240, query={"lang": "zh"})
-    assert ZH["mistakes.title"] in [s.value for s in at.subheader]
+    assert ZH["mistakes.title"] in [s.value for s in at.header]
     spec = matrix_spec(at)
     assert spec["layout"]["title"]["text"] == ZH["mistakes.matrix_title"]
     assert spec["layout"]["xaxis"]["title"]["text"] == ZH["mistakes.predicted"]

@@ -52,7 +52,7 @@ def test_example_is_explained_on_first_view():
     at = explain_page()
     assert not at.exception and not at.error
     # The default example: the first built-in one, a real photo (tests/app/test_examples_and_mistakes.py).
-    assert [m.value for m in at.markdown if m.value.startswith("####")] == [f"#### `{list_examples()[0].name}`"]
+    assert [m.value for m in at.markdown if m.value.startswith("## ")] == [f"## `{list_examples()[0].name}`"]
     [pred] = predictions(at)
     assert any(f"**{c}**" in pred for c in CLASSES)
     caps = captions(at)
@@ -81,9 +81,9 @@ def test_upload_good_bad_and_hostile_files():
         ("tiny.png", png(3, 8, 8), "image/png"),
     ]).run()
     assert not at.exception
-    heads = [m.value for m in at.markdown if m.value.startswith("####")]
-    assert heads == ["#### `rose.png`", "#### `_img src_x onerror_alert(1)_.png`", "#### `notes _script_.jpg`",
-                     "#### `tiny.png`"]
+    heads = [m.value for m in at.markdown if m.value.startswith("## ")]
+    assert heads == ["## `rose.png`", "## `_img src_x onerror_alert(1)_.png`", "## `notes _script_.jpg`",
+                     "## `tiny.png`"]
     assert len(predictions(at)) == 2
     errors = [e.value for e in at.error]
     assert len(errors) == 2
@@ -127,3 +127,24 @@ def test_attributions_and_deletion_curve_behind_toggles():
     assert names[0].startswith("Grad-CAM (AUC ") and names[1].startswith("random map (AUC ")
     assert all(len(tr["x"]) == 17 and tr["x"][0] == 0 and tr["x"][-1] == 1 for tr in deletion["data"])
     assert any("area under the curve" in c.value for c in at.caption)
+
+
+def test_chinese_page_names_classes_in_chinese_and_describes_every_picture():
+    from densenet_viz.i18n import ZH, class_label
+
+    from testkit import open_page
+
+    at = open_page("pages/explain.py", timeout=240, query={"lang": "zh"})
+    assert not at.exception
+    zh_names = {class_label(c, "zh") for c in CLASSES}
+    assert zh_names == {"雏菊", "蒲公英", "玫瑰", "向日葵", "郁金香"}
+    [pred] = [m.value for m in at.markdown if m.value.startswith("预测")]
+    assert any(f"**{n}**" in pred for n in zh_names) and not any(c in pred for c in CLASSES)
+    top5 = next(s for s in chart_specs(at)
+                if s["data"][0].get("type") == "bar" and s["data"][0].get("orientation") == "h")
+    assert set(top5["data"][0]["y"]) <= zh_names and len(top5["data"][0]["y"]) == 5
+    imgs = [img for el in at.get("image") for img in el.proto.imgs]
+    assert imgs and all(img.alt for img in imgs)  # every photo, map and thumbnail is described
+    where = ZH["alt.map"].split("{where}")[0].split("：")[-1]  # "权重最集中在"
+    cam_alts = [img.alt for img in imgs if img.caption.startswith("“") and "Grad-CAM" in img.caption]
+    assert cam_alts and all(where in a and "%" in a for a in cam_alts)

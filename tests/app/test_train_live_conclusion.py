@@ -57,8 +57,8 @@ def finish(runs, timeout_s: float = 120) -> None:
 
 
 def markdown_after(at, heading: str) -> str | None:
-    """The markdown right under the subheader ``heading`` (None without that subheader)."""
-    if heading not in [h.value for h in at.subheader]:
+    """The markdown right under the header ``heading`` (None without that header)."""
+    if heading not in [h.value for h in at.header]:
         return None
     texts = [m.value for m in at.markdown]
     sentences = [s for s in texts if s.startswith("**")]  # the conclusion leads with a bold run name

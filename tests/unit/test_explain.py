@@ -283,7 +283,7 @@ def test_deletion_curve_blur_baseline_runs_on_densenet(tiny):
 def test_colormap_luts_match_matplotlib_closely():
     import matplotlib
 
-    for name in ("viridis", "jet", "inferno"):
+    for name in ("viridis", "cividis", "inferno"):
         lut = colormap_lut(name)
         assert lut.shape == (256, 3) and lut.dtype == np.uint8
         ref = (matplotlib.colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255).round()
@@ -291,8 +291,9 @@ def test_colormap_luts_match_matplotlib_closely():
         assert diff.max() <= 18 and diff.mean() < 4, name  # a 10-knot linear fit of a smooth curve
     assert tuple(colormap_lut("viridis")[0]) == (68, 1, 84)
     assert tuple(colormap_lut("viridis")[-1]) == (253, 231, 37)
-    with pytest.raises(ValueError):
-        colormap_lut("rainbow")
+    for gone in ("rainbow", "jet"):  # jet is not colour-blind safe, so it is no longer offered
+        with pytest.raises(ValueError):
+            colormap_lut(gone)
 
 
 def test_overlay_blends_photo_and_map():
@@ -306,8 +307,8 @@ def test_overlay_blends_photo_and_map():
     half = overlay(photo, cam, alpha=0.5)
     assert tuple(half[0, 0]) == (134, 51, 67)  # (200+68)/2, (100+1)/2 rounded, (50+84)/2
     assert apply_colormap(np.array([[0.0, 1.0]])).shape == (1, 2, 3)
-    bar = colorbar_image("jet", width=64, height=5)
-    assert bar.shape == (5, 64, 3) and tuple(bar[0, 0]) == tuple(colormap_lut("jet")[0])
+    bar = colorbar_image("cividis", width=64, height=5)
+    assert bar.shape == (5, 64, 3) and tuple(bar[0, 0]) == tuple(colormap_lut("cividis")[0])
 
 
 def test_png_and_npy_downloads_round_trip():
@@ -351,3 +352,20 @@ def test_explain_photo_uses_card_preprocessing(tiny):
     assert set(res.explanation.cams) == set(cam_layer_names(TINY))
     assert display_crop(img, prep, 96).size == (96, 96)
     assert decode_side(prep) == 72
+
+
+def test_weight_region_names_the_ninth_with_most_weight():
+    from densenet_viz.explain.describe import REGIONS, weight_region
+
+    for index, name in enumerate(REGIONS):
+        m = np.zeros((9, 12))
+        r, c = divmod(index, 3)
+        m[r * 3 + 1, c * 4 + 2] = 5.0  # one bright spot in that ninth
+        m += 0.01
+        region, share = weight_region(m)
+        assert region == name
+        assert share == pytest.approx((5.0 + 12 * 0.01) / (5.0 + 108 * 0.01))
+    assert weight_region(np.ones((6, 6))) == ("top_left", pytest.approx(1 / 9))  # flat: first of equals
+    assert weight_region(-np.ones((4, 4))) == ("centre", 0.0)  # negative weight is not weight
+    with pytest.raises(ValueError):
+        weight_region(np.zeros(5))

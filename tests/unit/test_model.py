@@ -83,4 +83,5 @@ def test_build_rejects_non_configs_and_picks_a_device():
     assert device.type in ("cuda", "mps", "cpu")
     assert build_densenet(TINY).classifier.weight.device.type == device.type
     text = describe_device(torch.device("cpu"))
-    assert text.startswith("CPU (") and "threads" in text
+    assert text == f"CPU ({torch.get_num_threads()} threads)"
+    assert describe_device(torch.device("cpu"), "zh") == f"CPU（{torch.get_num_threads()} 个线程）"

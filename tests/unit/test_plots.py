@@ -2,6 +2,7 @@
 
 import pytest
 
+from densenet_viz import palette
 from densenet_viz.config import PRESETS, DenseNetConfig
 from densenet_viz.graph import dense_block_graph, feature_reuse
 from densenet_viz.plan import (
@@ -155,6 +156,8 @@ def test_block_graph_figure_highlights_the_selected_layer():
     assert "Layer 2 → Layer 4: 32 channels" in hover.hovertext
     colors = list(nodes.marker.color)
     assert colors[4] != colors[5] and colors[0] == colors[1] == colors[3]  # sources share a colour
+    symbols = list(nodes.marker.symbol)  # and a shape, not colour alone
+    assert symbols[4] == "diamond" and symbols[0] == symbols[3] == "square" and symbols[5] == "circle"
     assert "160" in nodes.hovertext[4]  # layer 4 receives 64 + 3·32
     zh = make_block_graph_figure(g, "zh", selected=4)
     assert "块输入 → 第 4 层：64 个通道" in zh.data[1].hovertext
@@ -214,3 +217,14 @@ def test_flow_memory_and_transition_table():
         (256, 128, 56, 28), (512, 256, 28, 14), (1024, 512, 14, 7)]
     assert rows[0]["elements_before"] == 256 * 56 * 56 and rows[0]["bytes_after"] == 128 * 28 * 28 * 2 * 4
     assert transition_table(plan_network(D121.replace(block_config=(6,), input_size=64))) == []
+
+
+def test_explain_figures_show_chinese_class_names_in_zh():
+    from densenet_viz.plots_explain import make_confusion_figure, make_top5_figure
+
+    top5 = make_top5_figure([("roses", 0.7), ("daisy", 0.2)], lang="zh", highlight="roses")
+    assert list(top5.data[0].y) == ["雏菊", "玫瑰"]
+    assert top5.data[0].marker.color[1] == palette.DENSE_BLOCK  # highlight still matches the English name
+    confusion = make_confusion_figure([[3, 1], [0, 4]], ["tulips", "sunflowers"], lang="zh")
+    assert list(confusion.data[0].x) == ["郁金香", "向日葵"]
+    assert list(make_top5_figure([("roses", 0.7)], lang="en").data[0].y) == ["roses"]
