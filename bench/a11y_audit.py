@@ -88,10 +88,89 @@ def summarize(violations: list[Violation]) -> dict:
     return {**counts, "rules": sorted({v.rule for v in violations})}
 
 
+TRAIN_QUERY = "preset=densenet121&k=8&blocks=2-2-2&bn=0&init=16"  # a small network: two epochs in seconds
+
+
+def tab_to(page, name: str, limit: int = 25) -> None:
+    """Press Tab until the focused element is the one called ``name`` (the keyboard way to reach it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => (document.activeElement?.innerText || '').trim()") == name:
+            return
+    raise AssertionError(f"{name!r} not reached by Tab in {limit} presses")
+
+
+def upload_photo(page, base_url: str, lang: str) -> None:
+    """Explain: upload a generated photo and wait for it to be explained."""
+    import tempfile
+
+    from bench.harness import choose_upload, make_photo
+
+    open_page(page, base_url, "explain", lang)
+    choose_upload(page, lang)
+    with tempfile.TemporaryDirectory() as folder:
+        photo = Path(folder) / "upload.jpg"
+        photo.write_bytes(make_photo(31))
+        page.locator('[data-testid="stMain"] input[type="file"]').set_input_files(str(photo))
+        wait_idle(page, timeout_ms=180_000)
+    page.wait_for_selector('[data-testid="stMain"] img', timeout=60_000)
+
+
+def occlude_by_keyboard(page, base_url: str, lang: str) -> None:
+    """Explain, keyboard only: from the square-size slider, Tab to "move right" and press Enter, which places
+    the occlusion square (at the centre, then one step right); wait for the covered photo's answer."""
+    from densenet_viz.i18n import t
+
+    open_page(page, base_url, "explain", lang)
+    page.get_by_text(t("occ.title", lang), exact=True).wait_for(timeout=180_000)
+    grow_to_page(page)
+    page.get_by_role("slider", name=t("occ.size", lang)).focus()
+    tab_to(page, t("occ.right", lang))
+    page.keyboard.press("Enter")
+    page.get_by_text(t("occ.hint", lang)).wait_for(state="detached", timeout=180_000)
+    wait_idle(page, timeout_ms=180_000)
+
+
+def answer_lesson_wrong(page, base_url: str, lang: str) -> None:
+    """Concatenation opened by a lesson link (panel open); a wrong answer to the first question, and its feedback."""
+    open_page(page, base_url, "concat", lang, query="step=concat")
+    answer = page.locator('[data-testid="stMain"] [data-testid="stNumberInput"] input').first
+    answer.wait_for(timeout=60_000)
+    answer.fill("100000")
+    answer.press("Enter")  # submits the question's form
+    page.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]').first.wait_for(timeout=60_000)
+    wait_idle(page, timeout_ms=180_000)
+
+
+def train_small_network(page, base_url: str, lang: str) -> None:
+    """Train live: train a small network for the default two epochs and wait for the run to be done."""
+    from densenet_viz.i18n import t
+
+    open_page(page, base_url, "train_live", lang, query=TRAIN_QUERY)
+    page.get_by_role("button", name=t("live.start", lang)).click()
+    page.wait_for_function("""(done) => document.querySelector('[data-testid="stMain"]').innerText
+        .includes(done)""", arg=t("live.state_done", lang, label=""), timeout=300_000)
+    wait_idle(page, timeout_ms=180_000)
+
+
+# Each page's main interaction, audited with --interact (and by tests/e2e/test_accessibility.py).
+INTERACTIONS = {"explain + upload": upload_photo, "explain + occlusion": occlude_by_keyboard,
+                "concat + lesson": answer_lesson_wrong, "train_live + run": train_small_network}
+
+
+def audit_after(interaction, page, base_url: str, lang: str) -> list[Violation]:
+    """Do ``interaction`` (an ``INTERACTIONS`` value), show the whole page and audit it."""
+    interaction(page, base_url, lang)
+    grow_to_page(page)
+    wait_idle(page, timeout_ms=180_000)
+    return audit(page)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--json", help="write every violation here")
     p.add_argument("--pages", nargs="*", default=list(PAGES), help="url paths ('' is Home)")
+    p.add_argument("--interact", action="store_true", help="also audit each page after its main interaction")
     a = p.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -107,10 +186,16 @@ def main(argv: list[str] | None = None) -> int:
                 name = path or "home"
                 rows.append((name, lang, summarize(found)))
                 detail[f"{name}/{lang}"] = [vars(v) | {"allowed_by": v.allowed_by} for v in found]
+            for name, interaction in (INTERACTIONS.items() if a.interact else ()):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                found = audit_after(interaction, page, server.url, lang)
+                page.close()
+                rows.append((name, lang, summarize(found)))
+                detail[f"{name}/{lang}"] = [vars(v) | {"allowed_by": v.allowed_by} for v in found]
         browser.close()
-    print(f"{'page':<12} {'lang':<4} " + " ".join(f"{i:>8}" for i in IMPACTS) + "  rules")
+    print(f"{'page':<20} {'lang':<4} " + " ".join(f"{i:>8}" for i in IMPACTS) + "  rules")
     for name, lang, s in rows:
-        print(f"{name:<12} {lang:<4} " + " ".join(f"{s[i]:>8}" for i in IMPACTS) + "  " + ", ".join(s["rules"]))
+        print(f"{name:<20} {lang:<4} " + " ".join(f"{s[i]:>8}" for i in IMPACTS) + "  " + ", ".join(s["rules"]))
     if a.json:
         Path(a.json).write_text(json.dumps(detail, indent=1, ensure_ascii=False))
     return 0

@@ -32,8 +32,8 @@ def cpu_seconds() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from densenet_viz.explain import explain_photos
     from densenet_viz.model import default_device, describe_device
+    from densenet_viz.predictor import Predictor
     from densenet_viz.serving import InferenceWorker
     from densenet_viz.weights import SHIPPED_MODEL, load_model
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     device = default_device()
     model, card = load_model(SHIPPED_MODEL, device=device)
     images = [Image.open(io.BytesIO(make_photo(100 + i, (640, 480)))).convert("RGB") for i in range(a.photos)]
-    explain_photos(model, card, images[:2])  # warm-up
+    Predictor(model, card).explain(images[:2])  # warm-up
     print(f"{describe_device(device)}, torch {torch.__version__}, {a.threads} threads, input "
           f"{card.preprocessing.input_size} px, {a.photos} photos, best of {a.repeats}")
     print(f"{'how':<34}{'photos/s':>10}{'ms/photo':>10}{'CPU ms/photo':>14}{'× one by one':>14}")
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(a.repeats):
                 t0, c0 = time.perf_counter(), cpu_seconds()
                 for i in range(0, a.photos, b):
-                    explain_photos(model, card, images[i:i + b])
+                    Predictor(model, card).explain(images[i:i + b])
                 if device.type == "cuda":
                     torch.cuda.synchronize()
                 if time.perf_counter() - t0 < best:

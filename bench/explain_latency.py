@@ -122,11 +122,12 @@ def time_methods(methods: dict, repeats: int, warmup: int, sync) -> dict[str, li
 def upload_to_heatmap(model, card, data: bytes, draft: bool, layer: str) -> float:
     """Server time for one uploaded JPEG: decode, preprocess, explain (all CAM layers), overlay PNG."""
     from densenet_viz.data import load_image
-    from densenet_viz.explain import decode_side, explain_photo, overlay, png_bytes
+    from densenet_viz.explain import decode_side, overlay, png_bytes
+    from densenet_viz.predictor import Predictor
 
     t0 = time.perf_counter()
     img = load_image(data, target_side=decode_side(card.preprocessing) if draft else None)
-    res = explain_photo(model, card, img)
+    res = Predictor(model, card).explain_one(img)
     png_bytes(overlay(res.crop, res.explanation.cams[layer], 0.5))
     return time.perf_counter() - t0
 

@@ -446,21 +446,21 @@ def top1_from_traces(charts: list[list[dict]], classes: tuple[str, ...] = CLASSE
 
 
 def library_top1(photos: list[Path]) -> dict[str, tuple[str, float]]:
-    """The CLI's answer without starting the CLI: the same decode and ``explain_photo`` call in-process.
+    """The CLI's answer without starting the CLI: the same decode and ``Predictor.explain_one`` call in-process.
 
     (The CLI also computes a deletion curve per photo, which costs seconds on a busy 2-core machine.)
     """
     from densenet_viz.data import load_image
-    from densenet_viz.explain import explain_photo
-    from densenet_viz.model import cam_layer_names
-    from densenet_viz.weights import SHIPPED_MODEL, load_model
+    from densenet_viz.model import default_cam_layer
+    from densenet_viz.predictor import Predictor
+    from densenet_viz.weights import SHIPPED_MODEL
 
-    model, card = load_model(SHIPPED_MODEL)
-    layer = "features.denseblock4" if "features.denseblock4" in cam_layer_names(card.config) else None
+    predictor = Predictor.load(SHIPPED_MODEL)
+    card = predictor.card
     result = {}
     for photo in photos:
         img = load_image(photo, target_side=2 * card.preprocessing.resize_size)  # as explain_cli does
-        res = explain_photo(model, card, img, layers=[layer] if layer else None)
+        res = predictor.explain_one(img, layers=[default_cam_layer(card.config)])
         name, prob = res.top5[0]
         result[Path(photo).name] = (str(name), float(prob))
     return result

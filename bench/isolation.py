@@ -49,13 +49,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from densenet_viz.config import PRESETS
     from densenet_viz.data import load_image
-    from densenet_viz.explain import explain_photo
     from densenet_viz.explain.photo import decode_side
     from densenet_viz.live import LiveRun, live_config, load_live_data
     from densenet_viz.memory import measure_memory
     from densenet_viz.model import build_densenet, describe_device
     from densenet_viz.occlusion import sensitivity_steps
     from densenet_viz.plan import plan_network
+    from densenet_viz.predictor import Predictor
     from densenet_viz.serving import InferenceWorker, JobExecutor
     from densenet_viz.trace import trace_model
     from densenet_viz.weights import SHIPPED_MODEL, load_model
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     worker = InferenceWorker(model, card)
     jobs = JobExecutor(workers=1)
     side = decode_side(card.preprocessing)
-    x = explain_photo(model, card, load_image(make_photo(99, (640, 480)), target_side=side)).x
+    x = Predictor(model, card).explain_one(load_image(make_photo(99, (640, 480)), target_side=side)).x
 
     def build(config):
         def job():

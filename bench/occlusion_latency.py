@@ -23,9 +23,9 @@ from bench.harness import make_photo, percentile  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    from densenet_viz.explain import explain_photo
     from densenet_viz.model import describe_device
     from densenet_viz.occlusion import Square, occluded_explanation, sensitivity_map
+    from densenet_viz.predictor import Predictor
     from densenet_viz.weights import SHIPPED_MODEL, load_model
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -35,13 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(a.threads)
     model, card = load_model(SHIPPED_MODEL)
     img = Image.open(io.BytesIO(make_photo(5, (640, 480)))).convert("RGB")
-    res = explain_photo(model, card, img)
+    res = Predictor(model, card).explain_one(img)
     side = res.x.shape[-1]
     clicks = []
     for i in range(a.repeats + 1):
         square = Square(16 + (i * 37) % (side - 32), 16 + (i * 53) % (side - 32), side // 4)
         t0 = time.perf_counter()
-        occluded_explanation(model, card, res.x, square, res.explanation.probs)
+        occluded_explanation(Predictor(model, card), res.x, square, res.explanation.probs)
         if i:  # the first is a warm-up
             clicks.append(time.perf_counter() - t0)
     sweeps = []

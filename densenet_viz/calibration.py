@@ -95,15 +95,47 @@ def auroc(scores_positive, scores_negative) -> float:
     return float(u / (len(pos) * len(neg)))
 
 
+DEFAULT_NONE_THRESHOLD = 0.5  # used when the model card has no "none of these" threshold measured on val
+
+
 @dataclass(frozen=True)
 class NoneOfTheseRule:
-    """Flag a photo as probably none of the model's classes when its top probability is below ``threshold``."""
+    """Flag a photo as probably none of the model's classes when its top probability is below ``threshold``.
+    The one place that compares a probability with the threshold, and that measures the rule."""
 
     threshold: float
 
+    @classmethod
+    def for_card(cls, card) -> NoneOfTheseRule:
+        """The rule of a model card (threshold chosen on val), or ``DEFAULT_NONE_THRESHOLD`` when the card
+        has none or a broken one."""
+        value = ((getattr(card, "data", None) or {}).get("none_of_these") or {})
+        try:
+            threshold = float(value.get("threshold")) if isinstance(value, dict) else float("nan")
+        except (TypeError, ValueError):
+            threshold = float("nan")
+        return cls(threshold if 0.0 < threshold < 1.0 else DEFAULT_NONE_THRESHOLD)
+
+    def is_flagged(self, top):
+        """For top probabilities (a number or an array): below the threshold."""
+        return np.asarray(top) < self.threshold if np.ndim(top) else bool(top < self.threshold)
+
     def flags(self, probs: np.ndarray) -> np.ndarray:
         """One bool per row of (calibrated) probabilities."""
-        return np.asarray(probs).max(axis=1) < self.threshold
+        return self.is_flagged(np.asarray(probs).max(axis=1))
+
+    def metrics(self, in_top, in_correct, out_top) -> dict:
+        """How the rule does: ``in_flagged`` (share of correctly classified in-set photos flagged),
+        ``out_flagged`` (share of other photos flagged), ``out_n``, and ``auroc`` (how well the top
+        probability separates in-set from other photos, whatever the threshold; None without both)."""
+        in_top, out_top = np.asarray(in_top, np.float64), np.asarray(out_top, np.float64)
+        ok = np.asarray(in_correct, bool)
+        return {
+            "in_flagged": float(self.is_flagged(in_top[ok]).mean()) if ok.any() else 0.0,
+            "out_flagged": float(self.is_flagged(out_top).mean()) if out_top.size else 0.0,
+            "out_n": int(out_top.size),
+            "auroc": auroc(1 - out_top, 1 - in_top) if out_top.size and in_top.size else None,
+        }
 
     def to_dict(self) -> dict:
         return {"rule": "top probability below threshold", **asdict(self)}
@@ -114,18 +146,13 @@ def choose_threshold(in_top: np.ndarray, in_correct: np.ndarray, out_top: np.nda
     """The highest threshold that flags at most ``max_in_flagged`` of correctly classified in-set photos.
 
     ``in_top``/``out_top``: top probabilities of in-set and of other-species photos (val);
-    ``in_correct``: whether each in-set photo was classified correctly. Returns the threshold and its
-    rates on these photos.
+    ``in_correct``: whether each in-set photo was classified correctly. Returns the threshold and the
+    rule's ``metrics`` on these photos.
     """
-    in_top, out_top = np.asarray(in_top, np.float64), np.asarray(out_top, np.float64)
+    in_top = np.asarray(in_top, np.float64)
     ok = np.asarray(in_correct, bool)
     base = np.sort(in_top[ok]) if ok.any() else np.sort(in_top)
     allowed = int(np.floor(max_in_flagged * len(base)))  # photos strictly below the threshold
-    threshold = float(base[allowed]) if allowed < len(base) else 1.0
-    return {
-        "threshold": round(threshold, 4),
-        "max_in_flagged": max_in_flagged,
-        "in_flagged": float((in_top[ok] < threshold).mean()) if ok.any() else 0.0,
-        "out_flagged": float((out_top < threshold).mean()) if out_top.size else 0.0,
-        "auroc": auroc(1 - out_top, 1 - in_top) if out_top.size and in_top.size else None,
-    }
+    threshold = round(float(base[allowed]), 4) if allowed < len(base) else 1.0
+    return {"threshold": threshold, "max_in_flagged": max_in_flagged,
+            **NoneOfTheseRule(threshold).metrics(in_top, ok, out_top)}

@@ -115,13 +115,14 @@ def cmd_train(a: argparse.Namespace) -> int:
 
 def cmd_evaluate(a: argparse.Namespace) -> int:
     from .evaluate import evaluate_folder, format_report
-    from .weights import SHIPPED_MODEL, load_model
+    from .predictor import Predictor
+    from .weights import SHIPPED_MODEL
 
-    model, card = load_model(a.weights or SHIPPED_MODEL)
-    report = evaluate_folder(model, card, a.data, flip=None if a.flip is None else a.flip == "on", ood=a.ood)
+    predictor = Predictor.load(a.weights or SHIPPED_MODEL)
+    report = evaluate_folder(predictor, a.data, flip=None if a.flip is None else a.flip == "on", ood=a.ood)
     if a.json:
         keep = ("top1", "per_class", "confusion", "classes", "n", "ece", "flip", "skipped",
-                "ood_auroc", "ood_flagged", "in_flagged", "ood_n", "threshold")
+                "auroc", "out_flagged", "in_flagged", "out_n", "threshold")
         print(json.dumps({k: report[k] for k in keep if k in report}, indent=1))
     else:
         print(format_report(report))
@@ -177,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser("explain", help="predict and write Grad-CAM overlays for photos")
     x.add_argument("photos", nargs="+")
-    x.add_argument("--layer", default="features.denseblock4")
+    x.add_argument("--layer", help="a Grad-CAM layer (default: the last dense block's output)")
     x.add_argument("--out", default="explained")
     x.add_argument("--weights")
     x.add_argument("--json", action="store_true")

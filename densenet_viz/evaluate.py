@@ -7,29 +7,11 @@ import math
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from .calibration import auroc, expected_calibration_error, softmax
-from .data import ImageError, list_images, load_image, preprocess, scan_class_folder
-from .model import DenseNet
+from .calibration import NoneOfTheseRule, expected_calibration_error, softmax
+from .data import ImageError, list_images, load_image, scan_class_folder
+from .predictor import Predictor
 from .weights import ModelCard
-
-
-@torch.no_grad()
-def predict_logits_for(model: DenseNet, card: ModelCard, images, flip: bool | None = None,
-                       batch: int = 32) -> np.ndarray:
-    """Logits (N, classes) for PIL images, preprocessed exactly as the app does (test-time flip per card)."""
-    from .explain import predict_logits  # the one definition of "logits, with test-time flip"
-
-    flip = card.test_flip if flip is None else flip
-    out = [predict_logits(model, torch.stack([preprocess(img, card.preprocessing) for img in images[i:i + batch]]),
-                          flip=flip) for i in range(0, len(images), batch)]
-    return np.concatenate(out) if out else np.empty((0, len(card.class_names)), np.float32)
-
-
-def predict_probs(model: DenseNet, card: ModelCard, images, flip: bool | None = None) -> torch.Tensor:
-    """Softmax probabilities (N, classes) for PIL images, preprocessed exactly as the app does."""
-    return torch.from_numpy(softmax(predict_logits_for(model, card, images, flip)).astype(np.float32))
 
 
 def _decode_all(paths, card: ModelCard, skipped: list[str]) -> tuple[list, list[int]]:
@@ -43,9 +25,10 @@ def _decode_all(paths, card: ModelCard, skipped: list[str]) -> tuple[list, list[
     return images, kept
 
 
-def folder_logits(model: DenseNet, card: ModelCard, folder: str | Path,
+def folder_logits(predictor: Predictor, folder: str | Path,
                   flip: bool | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(logits, labels as the card's class indices, skipped files) for ``folder/<class>/<images>``."""
+    card = predictor.card
     scan = scan_class_folder(folder)
     unknown = [c for c in scan.classes if c not in card.class_names]
     if unknown:
@@ -56,17 +39,17 @@ def folder_logits(model: DenseNet, card: ModelCard, folder: str | Path,
     if not images:
         raise ValueError(f"{folder}: no readable images")
     labels = np.array([card.class_names.index(scan.classes[scan.samples[i][1]]) for i in kept])
-    return predict_logits_for(model, card, images, flip), labels, skipped
+    return predictor.logits(images, flip), labels, skipped
 
 
-def unlabelled_logits(model: DenseNet, card: ModelCard, folder: str | Path,
+def unlabelled_logits(predictor: Predictor, folder: str | Path,
                       flip: bool | None = None) -> tuple[np.ndarray, list[str]]:
     """(logits, skipped files) for every image anywhere under ``folder`` (no classes needed)."""
     skipped: list[str] = []
-    images, _ = _decode_all(list_images(folder), card, skipped)
+    images, _ = _decode_all(list_images(folder), predictor.card, skipped)
     if not images:
         raise ValueError(f"{folder}: no readable images")
-    return predict_logits_for(model, card, images, flip), skipped
+    return predictor.logits(images, flip), skipped
 
 
 def accuracy_report(logits: np.ndarray, labels: np.ndarray, class_names) -> dict:
@@ -97,28 +80,22 @@ def paired_comparison(new_correct, old_correct) -> dict:
             "only_new_correct": only_new, "only_old_correct": only_old, "mcnemar_p": p}
 
 
-def ood_report(in_report: dict, out_logits: np.ndarray, threshold: float) -> dict:
-    """How the top probability separates in-set photos from others, and what ``threshold`` flags."""
-    in_top = np.asarray(in_report["max_prob"])
-    correct = np.asarray(in_report["correct"], bool)
+def rule_report(in_report: dict, out_logits: np.ndarray, rule: NoneOfTheseRule) -> dict:
+    """The "none of these" rule's ``metrics`` on in-set photos (an ``accuracy_report``) and other photos."""
     out_top = softmax(out_logits).max(1)
-    return {"ood_auroc": auroc(1 - out_top, 1 - in_top), "ood_flagged": float((out_top < threshold).mean()),
-            "in_flagged": float((in_top[correct] < threshold).mean()) if correct.any() else 0.0,
-            "ood_n": int(len(out_top)), "threshold": threshold}
+    return {**rule.metrics(in_report["max_prob"], in_report["correct"], out_top), "threshold": rule.threshold}
 
 
-def evaluate_folder(model: DenseNet, card: ModelCard, folder: str | Path, flip: bool | None = None,
+def evaluate_folder(predictor: Predictor, folder: str | Path, flip: bool | None = None,
                     ood: str | Path | None = None) -> dict:
     """Accuracy report for a class folder; with ``ood``, also the "none of these" rule on that folder."""
-    from .explain import card_threshold
-
-    logits, labels, skipped = folder_logits(model, card, folder, flip)
-    report = accuracy_report(logits, labels, card.class_names)
-    report["flip"] = card.test_flip if flip is None else flip
+    logits, labels, skipped = folder_logits(predictor, folder, flip)
+    report = accuracy_report(logits, labels, predictor.class_names)
+    report["flip"] = predictor.card.test_flip if flip is None else flip
     report["skipped"] = skipped
     if ood is not None:
-        out_logits, out_skipped = unlabelled_logits(model, card, ood, flip)
-        report.update(ood_report(report, out_logits, card_threshold(card)))
+        out_logits, out_skipped = unlabelled_logits(predictor, ood, flip)
+        report.update(rule_report(report, out_logits, predictor.rule))
         report["skipped"] += out_skipped
     return report
 
@@ -135,9 +112,9 @@ def format_report(report: dict) -> str:
     lines += ["", "confusion (rows: true, columns: predicted):", " " * width + "".join(f"{n[:8]:>10}" for n in names)]
     for name, row in zip(names, report["confusion"]):
         lines.append(f"{name:<{width}}" + "".join(f"{v:>10}" for v in row))
-    if "ood_auroc" in report:
+    if "out_flagged" in report:
         lines += ["", f"none of these (top probability below {report['threshold']:.2f}): "
-                      f"AUROC {report['ood_auroc']:.4f}, {report['ood_flagged']:.1%} of {report['ood_n']} other photos "
+                      f"AUROC {report['auroc']:.4f}, {report['out_flagged']:.1%} of {report['out_n']} other photos "
                       f"flagged, {report['in_flagged']:.1%} of correctly classified photos flagged"]
     for s in report["skipped"]:
         lines.append(f"skipped: {s}")

@@ -19,7 +19,6 @@ from .errors import user_message
 from .explain import decode_side
 
 DELETION_STEPS = 10  # CLI-sized: 11 forward passes per photo
-DEFAULT_LAYER = "features.denseblock4"  # cli.py's default for --layer
 
 
 def _unique_path(folder: Path, stem: str, suffix: str, taken: set[Path]) -> Path:
@@ -32,18 +31,18 @@ def _unique_path(folder: Path, stem: str, suffix: str, taken: set[Path]) -> Path
     return path
 
 
-def _explain_one(model, card, photo: str, layer: str, out: Path, taken: set[Path], quiet: bool) -> dict:
+def _explain_one(predictor, photo: str, layer: str, out: Path, taken: set[Path], quiet: bool) -> dict:
     """Explain one photo, write its overlay, print its summary (unless ``quiet``); its JSON record."""
-    from .explain import deletion_curve, explain_photo, overlay, png_bytes
+    from .explain import deletion_curve, overlay, png_bytes
 
-    img = load_image(photo, target_side=decode_side(card.preprocessing))
-    res = explain_photo(model, card, img, layers=[layer])
+    img = load_image(photo, target_side=decode_side(predictor.card.preprocessing))
+    res = predictor.explain_one(img, layers=[layer])
     exp = res.explanation
     cam = exp.cams[layer]
     stem = Path(safe_name(photo)).stem or "photo"
     path = _unique_path(out, f"{stem}_{layer.replace('.', '-')}", ".png", taken)
     path.write_bytes(png_bytes(overlay(res.crop, cam, alpha=0.5)))
-    curve = deletion_curve(model, res.x, exp.upsampled[layer], exp.target, steps=DELETION_STEPS)
+    curve = deletion_curve(predictor.model, res.x, exp.upsampled[layer], exp.target, steps=DELETION_STEPS)
     if not quiet:
         name, p = res.top5[0]
         note = f"  (probably none of these: top probability below {res.threshold:.0%})" if res.none_of_these else ""
@@ -64,22 +63,17 @@ def _explain_one(model, card, photo: str, layer: str, out: Path, taken: set[Path
 
 def run_explain(args: argparse.Namespace) -> int:
     """Explain every photo in ``args.photos``; returns the exit code (0, or 2 if any photo failed)."""
-    from .explain import block_end_layers
-    from .model import cam_layer_names, default_device
-    from .weights import SHIPPED_MODEL, WeightsError, load_model
+    from .model import cam_layer_names, default_cam_layer, default_device
+    from .predictor import Predictor
+    from .weights import SHIPPED_MODEL, WeightsError
 
     try:
-        model, card = load_model(args.weights or SHIPPED_MODEL, device=default_device())
+        predictor = Predictor.load(args.weights or SHIPPED_MODEL, device=default_device())
     except WeightsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    layers = cam_layer_names(card.config)
-    last_block = block_end_layers(layers)[-1]
-    layer = getattr(args, "layer", None) or last_block
-    if layer == DEFAULT_LAYER and layer not in layers:
-        # The parser's default assumes 4 blocks (DenseNet-121); other models use their last block.
-        print(f"note: this model has no {DEFAULT_LAYER}; using {last_block}", file=sys.stderr)
-        layer = last_block
+    layers = cam_layer_names(predictor.card.config)
+    layer = getattr(args, "layer", None) or default_cam_layer(predictor.card.config)
     if layer not in layers:
         print(f"error: --layer {layer!r} is not one of: {', '.join(layers)}", file=sys.stderr)
         return 2
@@ -92,7 +86,7 @@ def run_explain(args: argparse.Namespace) -> int:
     failed, results, taken = 0, [], set()
     for photo in args.photos:
         try:
-            results.append(_explain_one(model, card, photo, layer, out, taken, quiet=args.json))
+            results.append(_explain_one(predictor, photo, layer, out, taken, quiet=args.json))
         except ImageError as exc:
             failed += 1
             print(f"error: {photo}: {exc}", file=sys.stderr)

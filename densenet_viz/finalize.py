@@ -17,7 +17,7 @@ import torch
 
 from .calibration import (
     ECE_BINS,
-    auroc,
+    NoneOfTheseRule,
     choose_threshold,
     expected_calibration_error,
     fit_temperature,
@@ -25,9 +25,10 @@ from .calibration import (
     softmax,
 )
 from .data import Preprocessing
-from .evaluate import accuracy_report, folder_logits, paired_comparison, predict_logits_for, unlabelled_logits
+from .evaluate import accuracy_report, folder_logits, paired_comparison, unlabelled_logits
 from .model import describe_device
-from .weights import ModelCard, load_model, save_model
+from .predictor import Predictor
+from .weights import ModelCard, save_model
 
 MIN_INPUT_SIZE = 192  # the final Grad-CAM is then at least 6×6
 # On val: at most this share of correctly classified flower photos is flagged. 8 % on val gave 10.4 % and
@@ -51,7 +52,7 @@ def with_input_size(card: ModelCard, size: int) -> ModelCard:
     return dataclasses.replace(card, preprocessing=prep)
 
 
-def synthetic_top_probs(model, card: ModelCard, temperature: float, n: int = 200, seed: int = 12345) -> np.ndarray:
+def synthetic_top_probs(predictor: Predictor, temperature: float, n: int = 200, seed: int = 12345) -> np.ndarray:
     """Top calibrated probabilities of ``n`` made-up non-photos (checkerboards, noise, flat colours,
     gradients, stripes), drawn with a seed that training never used."""
     from PIL import Image
@@ -59,9 +60,9 @@ def synthetic_top_probs(model, card: ModelCard, temperature: float, n: int = 200
     from .train.augment import synthetic_images
 
     g = torch.Generator().manual_seed(seed)
-    side = card.preprocessing.resize_size
+    side = predictor.card.preprocessing.resize_size
     images = [Image.fromarray(img.permute(1, 2, 0).numpy()) for img in synthetic_images(n, side, generator=g)]
-    return softmax(predict_logits_for(model, card, images), temperature).max(1)
+    return softmax(predictor.logits(images), temperature).max(1)
 
 
 class NotBetterOnVal(Exception):
@@ -78,17 +79,19 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
     data = Path(data)
     if any(s < min_input_size for s in sizes):
         raise ValueError(f"input sizes below {min_input_size} px are not allowed: {sizes}")
-    model, card = load_model(weights, calibrated=False)  # raw logits: the temperature is fitted here
+    raw = Predictor.load(weights, calibrated=False)  # raw logits: the temperature is fitted here
+    model, card = raw.model, raw.card
 
     # 1. Input size on val (ties: the larger size, for finer Grad-CAM maps).
     sweep = {}
     for size in sizes:
         t = time.perf_counter()
-        logits, labels, _ = folder_logits(model, with_input_size(card, size), data / "val")
+        logits, labels, _ = folder_logits(Predictor(model, with_input_size(card, size)), data / "val")
         sweep[size] = (float((logits.argmax(1) == labels).mean()), logits, labels)
         log(f"val top-1 at {size}px: {sweep[size][0]:.4f} ({time.perf_counter() - t:.0f} s)")
     size = max(sizes, key=lambda s: (round(sweep[s][0], 6), s))
     card = with_input_size(card, size)
+    predictor = Predictor(model, card)  # uncalibrated: the temperature below is applied explicitly
     val_acc, val_logits, val_labels = sweep[size]
     versus_previous = None
     if previous_val_correct is not None:
@@ -117,7 +120,7 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
     rule: dict = {"rule": "top probability below threshold", "chosen_on": "val"}
     if other is not None:
         other = Path(other)
-        other_val, _ = unlabelled_logits(model, card, other / "val")
+        other_val, _ = unlabelled_logits(predictor, other / "val")
         chosen = choose_threshold(val_probs.max(1), val_probs.argmax(1) == val_labels,
                                   softmax(other_val, temperature).max(1), MAX_IN_FLAGGED)
         species = {p.parent.name for p in (other / "val").rglob("*") if p.is_file()}
@@ -126,7 +129,7 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
             f"{chosen['in_flagged']:.1%} of correct flower photos, AUROC {chosen['auroc']:.4f}")
 
     # 4. Test, once.
-    test_logits, test_labels, _ = folder_logits(model, card, data / "test")
+    test_logits, test_labels, _ = folder_logits(predictor, data / "test")
     raw = accuracy_report(test_logits, test_labels, card.class_names)
     calibrated = accuracy_report(test_logits / temperature, test_labels, card.class_names)
     calibration.update(test_ece_before=raw["ece"], test_ece_after=calibrated["ece"])
@@ -138,15 +141,13 @@ def finalize(weights: str | Path, data: str | Path, other: str | Path | None, ou
         metrics["val_versus_previous"] = versus_previous
     log(f"test top-1 {raw['top1']:.4f} on {raw['n']} photos; ECE {raw['ece']:.4f} -> {calibrated['ece']:.4f}")
     if other is not None:
-        other_test, _ = unlabelled_logits(model, card, other / "test")
-        in_top, out_top = np.asarray(calibrated["max_prob"]), softmax(other_test, temperature).max(1)
-        correct = np.asarray(calibrated["correct"], bool)
-        t = rule["threshold"]
-        synthetic = synthetic_top_probs(model, card, temperature)
-        rule["test"] = {"auroc": auroc(1 - out_top, 1 - in_top), "out_flagged": float((out_top < t).mean()),
-                        "in_flagged": float((in_top[correct] < t).mean()) if correct.any() else 0.0,
-                        "out_n": int(len(out_top)),
-                        "synthetic_flagged": float((synthetic < t).mean()), "synthetic_n": int(len(synthetic))}
+        other_test, _ = unlabelled_logits(predictor, other / "test")
+        chosen_rule = NoneOfTheseRule(rule["threshold"])
+        synthetic = synthetic_top_probs(predictor, temperature)
+        rule["test"] = {**chosen_rule.metrics(calibrated["max_prob"], calibrated["correct"],
+                                              softmax(other_test, temperature).max(1)),
+                        "synthetic_flagged": float(chosen_rule.is_flagged(synthetic).mean()),
+                        "synthetic_n": int(len(synthetic))}
         log("test: AUROC {auroc:.4f}, {out_flagged:.1%} of other species flagged, {in_flagged:.1%} of correct "
             "flower photos, {synthetic_flagged:.1%} of made-up non-photos".format(**rule["test"]))
 

@@ -14,6 +14,7 @@ import copy
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -192,7 +193,8 @@ class LiveRun:
         step per ``next()``: a generator that yields the fraction done and returns self. The job executor
         runs it a slice at a time, so a build or another run takes turns with it instead of waiting for the
         whole run."""
-        from .train.loop import use_bf16
+        from .train.augment import random_crop_flip
+        from .train.step import lr_at, train_step, use_bf16
 
         with self._lock:
             if self._stop.is_set():  # stopped while it waited: give the trainer to the next job at once
@@ -224,23 +226,17 @@ class LiveRun:
                         self.state = "stopped"
                         return self
                     idx = order[i * self.batch_size:(i + 1) * self.batch_size]
-                    x = self._augment(self.data.train_x[idx], gen).to(device)
+                    x = random_crop_flip(self.data.train_x[idx], LIVE_SIZE, gen).to(device)
                     x = ((x.float() / 255 - mean) / std).contiguous(memory_format=torch.channels_last)
                     y = self.data.train_y[idx].to(device)
-                    for g in opt.param_groups:  # cosine to zero over the run
-                        g["lr"] = self.lr * 0.5 * (1 + np.cos(np.pi * step / total))
-                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-                        logits = model(x).float()
-                    loss = F.cross_entropy(logits, y, label_smoothing=0.1)
-                    opt.zero_grad(set_to_none=True)
-                    loss.backward()
-                    opt.step()
+                    loss, logits = train_step(model, opt, x, partial(F.cross_entropy, target=y, label_smoothing=0.1),
+                                              lr_at(step, total, 0, self.lr), bf16)  # cosine to zero, no warm-up
                     step += 1
                     acc = float((logits.argmax(1) == y).float().mean())
                     loss_value = loss.item()
                     loss_avg = loss_value if loss_avg is None else 0.9 * loss_avg + 0.1 * loss_value
                     acc_avg = acc if acc_avg is None else 0.9 * acc_avg + 0.1 * acc
-                    val = self._evaluate(model, mean, std, bf16, device) if i == per_epoch - 1 else None
+                    val = self._evaluate(model, mean, std, bf16) if i == per_epoch - 1 else None
                     self.seconds = busy + time.perf_counter() - started
                     self.points.append(LivePoint(step, epoch + (i + 1) / per_epoch, self.seconds, loss_avg, acc_avg,
                                                  val))
@@ -254,27 +250,9 @@ class LiveRun:
             self.seconds = busy + time.perf_counter() - started
         return self
 
-    @staticmethod
-    def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-        """A random 64-px crop and a random horizontal flip per photo (uint8 in and out)."""
-        room = x.shape[-1] - LIVE_SIZE
-        out = torch.empty(len(x), 3, LIVE_SIZE, LIVE_SIZE, dtype=x.dtype)
-        offsets = torch.randint(0, room + 1, (len(x), 2), generator=gen)
-        flips = torch.rand(len(x), generator=gen) < 0.5
-        for j in range(len(x)):
-            top, left = int(offsets[j, 0]), int(offsets[j, 1])
-            crop = x[j, :, top:top + LIVE_SIZE, left:left + LIVE_SIZE]
-            out[j] = crop.flip(-1) if flips[j] else crop
-        return out
+    def _evaluate(self, model, mean, std, bf16: bool) -> float:
+        """Validation top-1 on the thumbnails' val split (no mirror image: a quick signal, not a score)."""
+        from .train.step import val_top1
 
-    @torch.no_grad()
-    def _evaluate(self, model, mean, std, bf16: bool, device) -> float:
-        model.eval()
-        correct = 0
-        for i in range(0, len(self.data.val_y), 100):
-            x = ((self.data.val_x[i:i + 100].to(device).float() / 255 - mean) / std)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-                correct += int((model(x.contiguous(memory_format=torch.channels_last)).argmax(1).cpu()
-                                == self.data.val_y[i:i + 100]).sum())
-        model.train()
-        return correct / len(self.data.val_y)
+        return val_top1(model, self.data.val_x, self.data.val_y, flip=False, bf16=bf16, batch=100,
+                        prepare=lambda x: (x.float() / 255 - mean) / std)

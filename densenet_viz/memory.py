@@ -15,7 +15,7 @@ import torch.nn as nn
 from .budget import measurement_bytes
 from .config import MAX_LAYERS_PER_BLOCK, DenseNetConfig
 from .errors import UserError
-from .model import DenseLayer, build_densenet, default_device
+from .model import DenseLayer, build_densenet, default_device, inspecting
 from .plan import plan_network
 
 DEPTH_SCALES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
@@ -78,18 +78,12 @@ def saved_tensor_bytes(model: nn.Module, x: torch.Tensor) -> int:
             for t in args[0]:
                 note(t)
 
-    handles = [m.register_forward_pre_hook(pre_hook) for m in model.modules() if isinstance(m, DenseLayer)]
-    was_training = model.training
-    model.train()
-    try:
-        with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-            out = model(x)
-            total = sum(storages.values())
-            del out
-    finally:
-        for h in handles:
-            h.remove()
-        model.train(was_training)
+    layers = {m: pre_hook for m in model.modules() if isinstance(m, DenseLayer)}
+    with (inspecting(model, pre_hooks=layers, training=True), torch.enable_grad(),
+          torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t)):
+        out = model(x)
+        total = sum(storages.values())
+        del out
     return total
 
 

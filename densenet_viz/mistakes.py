@@ -21,7 +21,7 @@ from PIL import Image
 from .calibration import softmax
 from .credits import CC_BY_2, CC_BY_2_URL, Credit, parse_license_and_author
 from .data import load_image, scan_class_folder
-from .weights import ASSETS, ModelCard
+from .weights import ASSETS
 
 MISTAKES_DIR = ASSETS / "mistakes"
 REPORT_FILE = "mistakes.json"
@@ -101,21 +101,22 @@ def _jpeg(pixels, path: Path) -> None:
     img.convert("RGB").save(path, "JPEG", quality=85)
 
 
-def precompute_mistakes(model, card: ModelCard, data: str | Path, out: str | Path = MISTAKES_DIR,
+def precompute_mistakes(predictor, data: str | Path, out: str | Path = MISTAKES_DIR,
                         limit: int = MAX_THUMBNAILS, seed: int = SEED, batch: int = 8) -> dict:
     """Predict every photo in ``data``/test, write ``out``/mistakes.json and the mistakes' thumbnails
     (photo and Grad-CAM of the predicted class at the last dense block); returns the JSON written.
 
-    ``model`` must be ``load_model``'s (calibrated). Raises ValueError if a test photo cannot be read, so
-    the matrix always covers the whole split.
+    ``predictor`` must be calibrated (``Predictor.load``'s default). Raises ValueError if a test photo
+    cannot be read, so the matrix always covers the whole split.
     """
     from .evaluate import accuracy_report, folder_logits
-    from .explain import block_end_layers, decode_side, explain_photos, overlay
+    from .explain import block_end_layers, decode_side, overlay
     from .model import cam_layer_names
 
+    card = predictor.card
     data, out = Path(data), Path(out)
     test = data / "test"
-    logits, labels, skipped = folder_logits(model, card, test)
+    logits, labels, skipped = folder_logits(predictor, test)
     if skipped:
         raise ValueError(f"unreadable test files: {skipped[:3]}")
     paths = [p for p, _ in scan_class_folder(test).samples]  # the order folder_logits used
@@ -136,8 +137,8 @@ def precompute_mistakes(model, card: ModelCard, data: str | Path, out: str | Pat
     for start in range(0, len(todo), batch):
         chunk = todo[start:start + batch]
         images = [load_image(paths[i], target_side=decode_side(card.preprocessing)) for i in chunk]
-        results = explain_photos(model, card, images, targets=[int(pred[i]) for i in chunk], layers=[layer],
-                                 display_side=THUMB_SIDE)
+        results = predictor.explain(images, targets=[int(pred[i]) for i in chunk], layers=[layer],
+                                    display_side=THUMB_SIDE)
         for i, res in zip(chunk, results):
             if res.explanation.predicted != pred[i]:  # same photo, same preprocessing: must not happen
                 raise ValueError(f"{paths[i]}: the explanation predicts another class than the evaluation")

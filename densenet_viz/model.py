@@ -13,6 +13,8 @@ import contextlib
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn as nn
@@ -20,6 +22,9 @@ import torch.nn.functional as F
 import torch.utils.checkpoint as cp
 
 from .config import DenseNetConfig, transition_channels
+
+if TYPE_CHECKING:
+    from .plan import Stage
 
 
 class DenseLayer(nn.Module):
@@ -135,6 +140,9 @@ class DenseNet(nn.Module):
         self.features.add_module("norm5", nn.BatchNorm2d(c))
         self.final_relu = nn.ReLU()  # a module, not F.relu, so Grad-CAM can hook it
         self.classifier = nn.Linear(c, config.num_classes)
+        self.feature_info = feature_taps(config)
+        modules = dict(self.named_modules())
+        assert all(modules.get(tap.module) is not None for tap in self.feature_info), "a tap names no module"
         self._init_weights()
 
     def _init_weights(self) -> None:
@@ -191,14 +199,25 @@ _LOCKS_GUARD = threading.Lock()
 
 
 @contextlib.contextmanager
-def eval_mode(model: nn.Module):
-    """``model`` in eval mode for the block, then back to the mode it had (under its lock)."""
+def inspecting(model: nn.Module, forward_hooks: Mapping | None = None, pre_hooks: Mapping | None = None, *,
+               training: bool = False):
+    """``model`` for hook-based work: under its lock (``model_lock``), in eval mode (train mode with
+    ``training``), with ``forward_hooks`` and ``pre_hooks`` ({module name or module: hook}) registered.
+    Yields the model's modules by name. Hooks and mode are undone after, also on an error."""
     with model_lock(model):
         was_training = model.training
-        model.eval()
+        handles = []
         try:
-            yield model
+            model.train(training)
+            modules = dict(model.named_modules())
+            for hooks, register in ((forward_hooks, "register_forward_hook"), (pre_hooks, "register_forward_pre_hook")):
+                for where, hook in (hooks or {}).items():
+                    module = modules[where] if isinstance(where, str) else where
+                    handles.append(getattr(module, register)(hook))
+            yield modules
         finally:
+            for handle in handles:
+                handle.remove()
             model.train(was_training)
 
 
@@ -212,9 +231,23 @@ def model_lock(model: nn.Module) -> threading.RLock:
         return lock
 
 
-def cam_layer_names(config: DenseNetConfig) -> list[str]:
-    """Layers worth a class-activation map: each block output, each transition, norm5, final ReLU."""
-    from .plan import plan_network, stages
+def feature_taps(config: DenseNetConfig) -> tuple[Stage, ...]:
+    """Where the network is read (timm's ``feature_info``): the stem, each dense block's output, each
+    transition, norm5 and the final ReLU, with their channels and side, from the plan. ``DenseNet`` keeps
+    them as ``feature_info`` and checks at build time that each is one of its modules."""
+    from .plan import Stage, plan_network, stages
 
-    return [s.module for s in stages(plan_network(config)) if s.kind in ("block", "transition", "norm")] + [
-        "final_relu"]
+    walk = [s for s in stages(plan_network(config)) if s.kind in ("stem", "block", "transition", "norm")]
+    norm = walk[-1]
+    return (*walk, Stage("relu", 0, "final_relu", norm.channels, norm.hw))
+
+
+def cam_layer_names(config: DenseNetConfig) -> list[str]:
+    """Layers worth a class-activation map: every tap after the stem."""
+    return [tap.module for tap in feature_taps(config) if tap.kind != "stem"]
+
+
+def default_cam_layer(config: DenseNetConfig) -> str:
+    """The layer Explain and the CLI start with: the last dense block's output (the finest map that already
+    sees the whole object)."""
+    return [tap.module for tap in feature_taps(config) if tap.kind == "block"][-1]

@@ -13,9 +13,9 @@ import torch
 import torch.nn.functional as F
 
 from .data import IMAGENET_MEAN
-from .explain import Explanation, explain_batch
+from .explain import Explanation
 from .explain.gradcam import as_single, device_of, normalise_cam
-from .model import cam_layer_names, eval_mode
+from .model import inspecting
 
 GREY = tuple(round(255 * m) for m in IMAGENET_MEAN)  # the colour of 0 after normalisation: the dataset mean
 
@@ -63,17 +63,17 @@ class OcclusionResult:
         return self.before - self.after
 
 
-def occluded_explanation(model, card, x: torch.Tensor, square: Square, before: np.ndarray) -> OcclusionResult:
-    """Explain the photo with ``square`` covered (test-time flip as the card says). ``before``: the
-    uncovered photo's probabilities; the class followed is their argmax, so the CAM and the drop are
-    about the same class."""
+def occluded_explanation(predictor, x: torch.Tensor, square: Square, before: np.ndarray) -> OcclusionResult:
+    """Explain the photo with ``square`` covered (``predictor``: test-time flip as its card says).
+    ``before``: the uncovered photo's probabilities; the class followed is their argmax, so the CAM and
+    the drop are about the same class."""
     target = int(np.argmax(before))
     covered = occlude(x, square)
-    exp = explain_batch(model, covered[None], cam_layer_names(card.config), [target], flip=card.test_flip)[0]
+    exp = predictor.explain_inputs(covered[None], [target])[0]
     return OcclusionResult(square, exp, target, float(before[target]), float(exp.probs[target]))
 
 
-SWEEP_SLICE = 8  # occluded copies per slice: one slice of the worker's time (about 0.7 s at 224 px on one core)
+SWEEP_SLICE = 8  # occluded copies per slice of the worker's time: a bystander waits at most one slice
 
 
 def window_starts(side: int, size: int, stride: int) -> list[int]:
@@ -97,14 +97,14 @@ def sensitivity_steps(model, x: torch.Tensor, target: int, size: int, batch: int
     places = [(top, left) for top in starts for left in starts]
     total = torch.zeros(side, side)
     covered = torch.zeros(side, side)
-    with torch.no_grad(), eval_mode(model):
+    with torch.no_grad(), inspecting(model):
         base = float(model(x)[0, target])
     for i in range(0, len(places), batch):
         chunk = places[i:i + batch]
         copies = x.repeat(len(chunk), 1, 1, 1)
         for j, (top, left) in enumerate(chunk):
             copies[j, :, top:top + size, left:left + size] = 0.0
-        with torch.no_grad(), eval_mode(model):
+        with torch.no_grad(), inspecting(model):
             drops = (base - model(copies)[:, target].float()).cpu()
         for drop, (top, left) in zip(drops.tolist(), chunk):
             total[top:top + size, left:left + size] += drop

@@ -9,7 +9,7 @@ session can hold up the others.
   request by at most one slice. What it yields is its progress (0 … 1), shown to whoever waits for it.
 - ``InferenceWorker``: explanation requests go into its queue; its one thread takes what is waiting (up to
   ``max_batch``, round-robin over sessions, waiting at most ``max_wait_s`` after the first for more) and runs
-  one batched forward and backward (``explain.explain_photos``). Identical requests (same photo bytes, same
+  one batched forward and backward (``Predictor.explain``). Identical requests (same photo bytes, same
   target) share one computation while pending and one cached result after (single flight). Other model work
   (attributions, deletion curves, walkthroughs, sweeps) runs on the same thread as jobs.
 - ``JobExecutor``: heavy jobs on threads of their own that run torch on one intra-op thread at a lower CPU
@@ -323,11 +323,9 @@ class _Server:
         self._queue.close()
 
 
-# One torch thread for the worker. Measured on the 2-core VM (bench.batching, 192 px, top-5 with flip and
-# 5 CAMs, CPU per photo): one thread 186-192 ms whatever the batch; two threads 313 ms for a lone photo
-# (157 ms wall) and 210-252 ms in batches of 4-16, because the second thread spins while it waits for the
-# first. On a server the other core is never idle in a burst (every session's rerun wants it), and there
-# the spinning cost the most (docs/benchmarks.md).
+# One torch thread for the worker: a second one spins while it waits for the first, so it costs more CPU
+# per photo than it saves in wall time (``bench.batching``, docs/benchmarks.md). On a server the other core
+# is never idle in a burst (every session's rerun wants it), so that spinning is pure loss.
 WORKER_THREADS = 1
 PER_SESSION = 4  # waiting items one session may hold in each queue (a page waits for one at a time)
 
@@ -340,13 +338,13 @@ class InferenceWorker(_Server):
     def __init__(self, model, card, max_batch: int = 8, max_wait_s: float = 0.02, cache_size: int = 64,
                  explain_fn: Callable | None = None, threads: int = WORKER_THREADS, per_owner: int = PER_SESSION,
                  owner_of: Callable[[], Hashable] | None = None):
-        from .explain import explain_photos
+        from .predictor import Predictor
 
         super().__init__(per_owner, None, cache_size, owner_of)
         self.model, self.card = model, card
         self.max_batch, self.max_wait_s = int(max_batch), float(max_wait_s)
         self.threads = int(threads)
-        self._explain = explain_fn or (lambda images, targets: explain_photos(model, card, images, targets))
+        self._explain = explain_fn or Predictor(model, card).explain
         self.batches: list[int] = []  # sizes of the batches run (for tests and benchmarks)
         self._thread = threading.Thread(target=self._run, name="inference-worker", daemon=True)
         self._thread.start()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from .model import DenseNet, model_lock
+from .model import DenseNet, inspecting
 from .plan import Plan, plan_network
 
 
@@ -51,7 +51,6 @@ def _module_params(model: nn.Module, name: str) -> int:
 def trace_model(model: DenseNet, plan: Plan | None = None, batch_size: int = 1) -> TraceResult:
     """One forward pass with hooks on every planned stage; returns observed shapes and any mismatch."""
     plan = plan_network(model.config) if plan is None else plan
-    modules = dict(model.named_modules())
     device = next(model.parameters()).device
     observed: dict[str, tuple[int, int, int]] = {}
 
@@ -62,24 +61,18 @@ def trace_model(model: DenseNet, plan: Plan | None = None, batch_size: int = 1) 
 
     size = plan.config.input_size
     x = torch.randn(batch_size, 3, size, size, device=device)
-    with model_lock(model):
-        handles = [modules[r.name].register_forward_hook(hook_for(r.name)) for r in plan.rows]
-        handles.append(modules["features.conv0"].register_forward_hook(hook_for("stem input")))
-        was_training = model.training
-        model.eval()
-        try:
-            if device.type == "cuda":
-                torch.cuda.reset_peak_memory_stats(device)
-                torch.cuda.synchronize(device)
-            start = time.perf_counter()
-            model(x)
-            if device.type == "cuda":
-                torch.cuda.synchronize(device)
-            forward_ms = (time.perf_counter() - start) * 1e3
-        finally:
-            for h in handles:
-                h.remove()
-            model.train(was_training)
+    # The stem row is named after its last module; its input is read at conv0 (keyed by the module itself,
+    # as a row may be named "features.conv0" too).
+    hooks = {r.name: hook_for(r.name) for r in plan.rows} | {model.features.conv0: hook_for("stem input")}
+    with inspecting(model, hooks):
+        if device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(device)
+            torch.cuda.synchronize(device)
+        start = time.perf_counter()
+        model(x)
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        forward_ms = (time.perf_counter() - start) * 1e3
     peak = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
 
     rows, mismatches = [], []

@@ -16,7 +16,7 @@ from .budget import walkthrough_bytes
 from .config import DenseNetConfig
 from .data import Preprocessing, center_crop, to_tensor
 from .explain import predict_logits
-from .model import DenseNet, model_lock
+from .model import DenseNet, feature_taps, inspecting
 from .plan import Plan, plan_network, stages
 
 STAGE_KINDS = ("stem", "block", "transition", "norm", "pool", "classifier", "softmax")
@@ -122,9 +122,8 @@ def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class
     device = next(model.parameters()).device
     x = to_tensor(crop, prep).unsqueeze(0).to(device)  # (1, 3, S, S)
 
-    names = [s.module for s in stages(plan) if s.kind in ("stem", "block", "transition", "norm")]
+    names = [tap.module for tap in feature_taps(config) if tap.kind != "relu"]
     outputs: dict[str, torch.Tensor] = {}
-    modules = dict(model.named_modules())
 
     def keep(name: str):
         def hook(_module, _args, output):
@@ -134,15 +133,8 @@ def walk_through(model: DenseNet, image: Image.Image, prep: Preprocessing, class
     def keep_pooled(_module, args):
         outputs["pooled"] = args[0].detach()
 
-    with model_lock(model):
-        handles = [modules[n].register_forward_hook(keep(n)) for n in names]
-        handles.append(model.classifier.register_forward_pre_hook(keep_pooled))
-        try:
-            with torch.no_grad():
-                logits = model(x)
-        finally:
-            for h in handles:
-                h.remove()
+    with inspecting(model, {n: keep(n) for n in names}, {model.classifier: keep_pooled}), torch.no_grad():
+        logits = model(x)
     final = torch.from_numpy(predict_logits(model, x, flip=True)) if flip else logits.float().cpu()
     probs = torch.softmax(final, dim=1)
 

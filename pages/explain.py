@@ -7,10 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from densenet_viz.calibration import NoneOfTheseRule
 from densenet_viz.errors import user_message
-from densenet_viz.explain import COLORMAPS, card_threshold
+from densenet_viz.explain import COLORMAPS
 from densenet_viz.i18n import class_label, t
-from densenet_viz.model import cam_layer_names
+from densenet_viz.model import cam_layer_names, default_cam_layer
 from densenet_viz.plots_explain import layer_label
 from densenet_viz.ui.cache import trained_model
 from densenet_viz.ui.explain_view import View, explain_gallery, photo_inputs, view_key
@@ -47,7 +48,7 @@ left, right = st.columns([3, 2])
 with left:
     photos = photo_inputs("ex", list_examples(), lang)
 with right:
-    default = layers.index("features.denseblock4") if "features.denseblock4" in layers else len(layers) - 1
+    default = layers.index(default_cam_layer(card.config))
     layer = st.selectbox(t("explain.layer", lang), layers, index=default, key="ex_layer",
                          format_func=lambda n: layer_label(n, lang), help=t("explain.layer_help", lang))
     target = st.selectbox(t("explain.target", lang), [None, *range(len(card.class_names))], key="ex_target",
@@ -74,5 +75,5 @@ if results:
     photo, res = results[chosen]
     occlusion_playground(view_key(weights, photo), res, card, weights, layer, cmap, lang)
 with st.expander(t("explain.how_title", lang)):
-    st.markdown(t("explain.how", lang, threshold=f"{card_threshold(card):.0%}"))
+    st.markdown(t("explain.how", lang, threshold=f"{NoneOfTheseRule.for_card(card).threshold:.0%}"))
 mistakes_section(lang)

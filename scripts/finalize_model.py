@@ -20,13 +20,12 @@ import torch
 
 from densenet_viz.evaluate import folder_logits
 from densenet_viz.finalize import NotBetterOnVal, finalize
-from densenet_viz.weights import load_model
+from densenet_viz.predictor import Predictor
 
 
 def val_correct(weights: Path, data: Path) -> np.ndarray:
     """Which val photos the model at ``weights`` gets right, at its own input size, in folder order."""
-    model, card = load_model(weights)
-    logits, labels, _ = folder_logits(model, card, data / "val")
+    logits, labels, _ = folder_logits(Predictor.load(weights), data / "val")
     return logits.argmax(1) == labels
 
 

@@ -18,7 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from densenet_viz.mistakes import MAX_THUMBNAILS, MISTAKES_DIR, REPORT_FILE, SEED, precompute_mistakes  # noqa: E402
-from densenet_viz.weights import SHIPPED_MODEL, WeightsError, load_model  # noqa: E402
+from densenet_viz.predictor import Predictor  # noqa: E402
+from densenet_viz.weights import SHIPPED_MODEL, WeightsError  # noqa: E402
 
 
 def main() -> int:
@@ -35,11 +36,11 @@ def main() -> int:
         print(f"error: {data} has no manifest.csv and test/", file=sys.stderr)
         return 2
     try:
-        model, card = load_model(a.weights)  # on the CPU, as the card's test figures were measured
+        predictor = Predictor.load(a.weights)  # on the CPU, as the card's test figures were measured
     except WeightsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    doc = precompute_mistakes(model, card, data, a.out, limit=a.limit, seed=a.seed)
+    doc = precompute_mistakes(predictor, data, a.out, limit=a.limit, seed=a.seed)
     wrong = len(doc["mistakes"])
     print(f"test top-1 {doc['top1']:.4f} on {doc['n']} photos ({wrong} mistakes, "
           f"{doc['thumbnails']['drawn']} with thumbnails); model card: {doc['card_test_top1']}")

@@ -7,7 +7,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..model import model_lock
+from ..model import inspecting
 from .gradcam import as_single, device_of, normalise_cam
 
 ATTRIBUTION_METHODS = ("guided_gradcam", "integrated_gradients", "occlusion")
@@ -46,9 +46,7 @@ def attributions(model: nn.Module, x: torch.Tensor, target: int, layer: str,
     out: dict[str, np.ndarray] = {}
     grads_before = [p.requires_grad for p in model.parameters()]
     # Captum registers hooks (Guided backprop patches every ReLU's backward): serialise on the shared model.
-    with model_lock(model), torch.enable_grad():
-        was_training = model.training
-        model.eval()
+    with inspecting(model), torch.enable_grad():
         try:
             if "guided_gradcam" in methods:
                 a = GuidedGradCam(model, module).attribute(x.clone().requires_grad_(True), target=target)
@@ -68,7 +66,6 @@ def attributions(model: nn.Module, x: torch.Tensor, target: int, layer: str,
                 m = F.relu(a[:, :1]).detach()[0, 0].float().cpu().numpy()  # same drop on all 3 channels
                 out["occlusion"] = normalise_cam(m)
         finally:
-            model.train(was_training)
             for p, flag in zip(model.parameters(), grads_before):
                 p.requires_grad_(flag)
     return out

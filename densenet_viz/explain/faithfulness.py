@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 
@@ -11,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..model import model_lock
+from ..model import inspecting
 from .colors import resize_map
 from .gradcam import as_single, device_of
 
@@ -70,21 +69,12 @@ def deletion_curve(model: nn.Module, x: torch.Tensor, saliency: np.ndarray, targ
     rank[order] = torch.arange(n, device=x.device)
     rank = rank.view(1, 1, H, W)
     probs: list[float] = []
-    # Plain forwards need no lock on an eval-mode model; a model in training mode is switched to eval
-    # for the duration, which must not interleave with other users of the same model.
-    with model_lock(model) if model.training else contextlib.nullcontext():
-        was_training = model.training
-        if was_training:
-            model.eval()
-        try:
-            for start in range(0, len(fractions), batch):
-                chunk = fractions[start:start + batch]
-                masks = torch.cat([(rank < round(f * n)).to(x.dtype) for f in chunk])  # (b, 1, H, W): 1 = removed
-                images = x * (1 - masks) + fill * masks
-                p = torch.softmax(model(images).float(), dim=1)[:, target]
-                probs += p.cpu().tolist()
-        finally:
-            if was_training:
-                model.train()
+    with inspecting(model):
+        for start in range(0, len(fractions), batch):
+            chunk = fractions[start:start + batch]
+            masks = torch.cat([(rank < round(f * n)).to(x.dtype) for f in chunk])  # (b, 1, H, W): 1 = removed
+            images = x * (1 - masks) + fill * masks
+            p = torch.softmax(model(images).float(), dim=1)[:, target]
+            probs += p.cpu().tolist()
     auc = sum((probs[i] + probs[i + 1]) / 2 * (fractions[i + 1] - fractions[i]) for i in range(steps))
     return DeletionCurve(tuple(fractions), tuple(float(p) for p in probs), auc)

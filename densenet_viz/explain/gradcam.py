@@ -14,9 +14,9 @@ followed by ``LayerAttribution.interpolate(..., "bilinear")`` (a test checks 1e-
 Normalisation (for display only): each map is divided by its own maximum, so it lies in [0, 1] with
 1 at the most important place; a map that is zero everywhere stays zero. Raw maps are kept too.
 
-Thread safety: hooks on a shared (cached) model are added and removed under ``model.model_lock(model)``, and
-they only record tensors produced by the thread that added them. Nothing on the model is left changed:
-no hooks remain, ``training`` and every parameter's ``requires_grad`` are as before.
+Thread safety: hooks on a shared (cached) model are added and removed by ``model.inspecting`` (under the
+model's lock), and they only record tensors produced by the thread that added them. Nothing on the model
+is left changed: no hooks remain, ``training`` and every parameter's ``requires_grad`` are as before.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..model import model_lock
+from ..model import inspecting
 
 BLOCK_END_PREFIX = "features.denseblock"
 
@@ -139,11 +139,6 @@ def predict_logits(model: nn.Module, x: torch.Tensor, flip: bool = False) -> np.
     return logits.float().cpu().numpy()
 
 
-def predict(model: nn.Module, x: torch.Tensor, flip: bool = False) -> np.ndarray:
-    """Softmax probabilities (N, classes) for a batch (calibrated when the model was loaded calibrated)."""
-    return torch.softmax(torch.from_numpy(predict_logits(model, x, flip)), dim=1).numpy()
-
-
 # ------------------------------------------------------------------------------------------- Grad-CAM
 def explain_batch(model: nn.Module, x: torch.Tensor, layers, targets=None, flip: bool = False) -> list[Explanation]:
     """Probabilities and a Grad-CAM for each of ``layers`` for every photo of ``x`` (B, 3, H, W).
@@ -183,38 +178,24 @@ def explain_batch(model: nn.Module, x: torch.Tensor, layers, targets=None, flip:
 
         return hook
 
-    with model_lock(model):
-        was_training = model.training
-        handles = []
-        try:
-            if was_training:
-                model.eval()  # batch statistics would make the explanation depend on the batch
-            handles = [modules[name].register_forward_hook(keeper(name)) for name in layers]
-            with torch.no_grad():  # the hook switches gradients on at the first requested layer
-                logits = model(x)  # (B, classes)
-            for h in handles:
-                h.remove()
-            handles = []
-            missing = [name for name in layers if name not in acts]
-            if missing:
-                raise ValueError(f"layer {missing[0]!r} did not run in the forward pass")
-            with torch.no_grad():
-                avg = (logits + model(x.flip(-1))) / 2 if flip else logits
-                probs = torch.softmax(avg.float(), dim=1)
-            chosen = [int(probs[i].argmax()) if t is None else int(t) for i, t in enumerate(targets)]
-            bad = [c for c in chosen if not 0 <= c < logits.shape[1]]
-            if bad:
-                raise ValueError(f"target class {bad[0]} is out of range for {logits.shape[1]} classes")
-            tensors = [acts[name] for name in layers]
-            with torch.enable_grad():  # the caller may have switched gradients off
-                rows = torch.arange(n, device=logits.device)
-                score = logits[rows, torch.tensor(chosen, device=logits.device)].sum()  # Σ_i S_i: each photo's own
-                grads = torch.autograd.grad(score, tensors, allow_unused=True)
-        finally:
-            for h in handles:
-                h.remove()
-            if was_training:
-                model.train()
+    with inspecting(model, {name: keeper(name) for name in layers}):  # eval: batch statistics would mix photos
+        with torch.no_grad():  # the hook switches gradients on at the first requested layer
+            logits = model(x)  # (B, classes)
+        missing = [name for name in layers if name not in acts]
+        if missing:
+            raise ValueError(f"layer {missing[0]!r} did not run in the forward pass")
+        with torch.no_grad():  # the mirror image's forward: the hooks have what they need and ignore it
+            avg = (logits + model(x.flip(-1))) / 2 if flip else logits
+            probs = torch.softmax(avg.float(), dim=1)
+        chosen = [int(probs[i].argmax()) if t is None else int(t) for i, t in enumerate(targets)]
+        bad = [c for c in chosen if not 0 <= c < logits.shape[1]]
+        if bad:
+            raise ValueError(f"target class {bad[0]} is out of range for {logits.shape[1]} classes")
+        tensors = [acts[name] for name in layers]
+        with torch.enable_grad():  # the caller may have switched gradients off
+            rows = torch.arange(n, device=logits.device)
+            score = logits[rows, torch.tensor(chosen, device=logits.device)].sum()  # Σ_i S_i: each photo's own
+            grads = torch.autograd.grad(score, tensors, allow_unused=True)
     H, W = x.shape[-2:]
     results = [Explanation(probs=probs[i].detach().cpu().numpy().astype(np.float32),
                            logits=avg[i].detach().float().cpu().numpy(), target=chosen[i],

@@ -57,6 +57,16 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "Built-in examples",
         "内置示例",
     ),
+    # Streamlit draws the uploader's and camera's own buttons in English and offers no way to translate them
+    # (streamlit/streamlit#13500): the help says what they mean.
+    "explain.uploader_help": (
+        "Drop photos on the box, or press “Browse files” to choose them.",
+        "把照片拖到框里，或按 “Browse files”（浏览文件）选择照片。框里的英文是 Streamlit 自带的文字，暂时无法翻译。",
+    ),
+    "explain.camera_help": (
+        "Press “Take Photo” to take the picture, “Clear photo” to take another.",
+        "按 “Take Photo”（拍照）拍照，按 “Clear photo”（清除照片）重拍。这两个英文按钮是 Streamlit 自带的，暂时无法翻译。",
+    ),
     "explain.uploader": (
         "JPEG, PNG, WebP or BMP photos (you can drop several at once)",
         "JPEG、PNG、WebP 或 BMP 照片（可一次拖入多张）",

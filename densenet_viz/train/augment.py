@@ -101,3 +101,17 @@ def synthetic_images(n: int, size: int, kinds=SYNTHETIC_KINDS,
             img = torch.where((t.floor() % 2).bool(), a, b)
         out[i] = img
     return out.clamp(0, 255).round().to(torch.uint8)
+
+
+def random_crop_flip(x: torch.Tensor, size: int, generator: torch.Generator) -> torch.Tensor:
+    """A random ``size``-px crop and a random horizontal flip per image of a stored batch (N, 3, S, S),
+    dtype kept: live training's augmentation, cheap enough to run between other sessions' work."""
+    room = x.shape[-1] - size
+    out = torch.empty(len(x), 3, size, size, dtype=x.dtype)
+    offsets = torch.randint(0, room + 1, (len(x), 2), generator=generator)
+    flips = torch.rand(len(x), generator=generator) < 0.5
+    for j in range(len(x)):
+        top, left = int(offsets[j, 0]), int(offsets[j, 1])
+        crop = x[j, :, top:top + size, left:left + size]
+        out[j] = crop.flip(-1) if flips[j] else crop
+    return out

@@ -1,6 +1,8 @@
-"""Resumable training state in one safetensors file plus JSON: a resumed run ends where an uninterrupted
-run would have, with the same weights, optimiser state, EMA and best-so-far weights. (Random streams need
-no saving: the loop reseeds torch at the start of every epoch.)"""
+"""Resumable training state in one safetensors file, the run's metadata (epoch, history, best so far,
+optimiser settings) in its header: a resumed run ends where an uninterrupted run would have, with the same
+weights, optimiser state, EMA and best-so-far weights. One file, written beside and renamed into place, so
+weights and metadata replace each other together or not at all. (Random streams need no saving: the loop
+reseeds torch at the start of every epoch.)"""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
 CHECKPOINT = "checkpoint.safetensors"
-META = "checkpoint.json"
+META_KEY = "train_state"  # the header entry holding the metadata as JSON
 
 
 @dataclass
@@ -61,11 +64,23 @@ def save_checkpoint(folder: str | Path, model, ema, opt, state: TrainState) -> N
     meta = {"epoch": state.epoch, "step": state.step, "best": state.best, "history": state.history,
             "wall_time_s": state.wall_time_s, "ema_updates": ema.updates if ema is not None else 0,
             "param_groups": opt_state["param_groups"]}
-    tmp = folder / (CHECKPOINT + ".tmp")
-    save_file(tensors, str(tmp))
-    (folder / (META + ".tmp")).write_text(json.dumps(meta))
-    tmp.replace(folder / CHECKPOINT)
-    (folder / (META + ".tmp")).replace(folder / META)
+    write_checkpoint_file(folder / CHECKPOINT, tensors, meta)
+
+
+def write_checkpoint_file(path: Path, tensors: dict[str, torch.Tensor], meta: dict) -> None:
+    """Tensors and metadata in one file, written beside ``path`` and renamed over it (atomic)."""
+    tmp = path.with_name(path.name + ".tmp")
+    save_file(tensors, str(tmp), metadata={META_KEY: json.dumps(meta)})
+    tmp.replace(path)
+
+
+def read_checkpoint_file(path: Path) -> tuple[dict[str, torch.Tensor], dict]:
+    """(tensors, metadata) of a checkpoint file."""
+    with safe_open(str(path), framework="pt") as f:
+        header = f.metadata() or {}
+    if META_KEY not in header:
+        raise ValueError(f"{path} has no training metadata in its header")
+    return load_file(str(path)), json.loads(header[META_KEY])
 
 
 # What a compact copy rounds, and to what: the optimiser's moments to bf16 (their range, not their last
@@ -81,26 +96,23 @@ def compact_checkpoint(src: str | Path, dst: str | Path) -> int:
     exact checkpoint's size. Resuming from it is not bit-exact, only as close as that rounding.
     """
     src, dst = Path(src), Path(dst)
-    tensors = load_file(str(src / CHECKPOINT))
+    tensors, meta = read_checkpoint_file(src / CHECKPOINT)
     for key, val in tensors.items():
         for prefix, dtype in _COMPACT_DTYPES:
             if key.startswith(prefix) and val.is_floating_point() and val.dim() > 0:
                 tensors[key] = val.to(dtype)
     dst.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(dst / CHECKPOINT))
-    (dst / META).write_text((src / META).read_text())
+    write_checkpoint_file(dst / CHECKPOINT, tensors, meta)
     return (dst / CHECKPOINT).stat().st_size
 
 
 def has_checkpoint(folder: str | Path | None) -> bool:
-    return folder is not None and (Path(folder) / CHECKPOINT).is_file() and (Path(folder) / META).is_file()
+    return folder is not None and (Path(folder) / CHECKPOINT).is_file()
 
 
 def load_checkpoint(folder: str | Path, model, ema, opt) -> TrainState:
     """Restore ``model``, ``ema`` and ``opt`` in place; return the run's state."""
-    folder = Path(folder)
-    tensors = load_file(str(folder / CHECKPOINT))
-    meta = json.loads((folder / META).read_text())
+    tensors, meta = read_checkpoint_file(Path(folder) / CHECKPOINT)
     model.load_state_dict(_unflat("model", tensors))
     if ema is not None:
         ema.load_state_dict(_unflat("ema", tensors), meta.get("ema_updates", 0))

@@ -7,10 +7,10 @@ and on CPUs with native bf16 (oneDNN); the weights stay float32.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -28,6 +28,7 @@ from .card import build_card
 from .checkpoint import TrainState, has_checkpoint, load_checkpoint, save_checkpoint
 from .dataset import TrainingData, load_training_data
 from .ema import ModelEMA
+from .step import lr_at, train_step, use_bf16, val_top1
 
 
 # ---------------------------------------------------------------------------- distributed set-up
@@ -51,26 +52,6 @@ def _average_buffers(model: torch.nn.Module, world: int) -> None:
 
 
 # ------------------------------------------------------------------------------------ pieces
-def use_bf16(device: torch.device) -> bool:
-    """bf16 autocast pays off on CUDA and on CPUs whose oneDNN has native bf16 kernels."""
-    if device.type == "cuda":
-        return True
-    if device.type == "cpu":
-        try:
-            return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-        except (AttributeError, RuntimeError):
-            return False
-    return False
-
-
-def lr_at(step: int, total: int, warmup: int, base: float) -> float:
-    """Linear warm-up, then cosine decay to zero."""
-    if step < warmup:
-        return base * (step + 1) / warmup
-    progress = (step - warmup) / max(1, total - warmup)
-    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
-
-
 def make_optimizer(model: torch.nn.Module, args: TrainArgs) -> torch.optim.Optimizer:
     """SGD-Nesterov or AdamW, with no weight decay on BN weights and biases."""
     decay = [p for p in model.parameters() if p.ndim > 1]
@@ -81,20 +62,13 @@ def make_optimizer(model: torch.nn.Module, args: TrainArgs) -> torch.optim.Optim
     return torch.optim.AdamW(groups, lr=args.lr)
 
 
-@torch.no_grad()
-def val_top1(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, flip: bool, bf16: bool,
-             batch: int = 64) -> float:
-    """Top-1 on preprocessed val tensors (logits averaged with the mirror image when ``flip``)."""
-    device = next(model.parameters()).device
-    correct = 0
-    for i in range(0, len(x), batch):
-        xb = x[i:i + batch].to(device).contiguous(memory_format=torch.channels_last)
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-            logits = model(xb).float()
-            if flip:
-                logits = logits + model(xb.flip(-1)).float()
-        correct += int((logits.argmax(1).cpu() == y[i:i + batch]).sum())
-    return correct / len(x)
+def _loss(logits: torch.Tensor, target: torch.Tensor, n_in: int, ood_weight: float) -> torch.Tensor:
+    """Soft-target cross-entropy on the ``n_in`` flower photos; the outliers and made-up images after them
+    are pushed towards a uniform answer."""
+    loss = torch.sum(-target * F.log_softmax(logits[:n_in], dim=1), dim=1).mean()
+    if n_in < len(logits):
+        loss = loss + ood_weight * uniform_target_loss(logits[n_in:])
+    return loss
 
 
 def _batch(data: TrainingData, idx: list[int], args: TrainArgs, size: int, mixing: bool,
@@ -169,16 +143,8 @@ def fit(args: TrainArgs, log=print) -> tuple[DenseNet, dict]:
             x, target, n_in = _batch(data, idx, args, size, mixing, mean, std)
             x = x.to(device, non_blocking=True).contiguous(memory_format=torch.channels_last)
             target = target.to(device)
-            for g in opt.param_groups:
-                g["lr"] = lr_at(state.step, total_steps, warmup, args.lr)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-                logits = net(x).float()
-            loss = torch.sum(-target * F.log_softmax(logits[:n_in], dim=1), dim=1).mean()
-            if n_in < len(x):
-                loss = loss + args.ood_weight * uniform_target_loss(logits[n_in:])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            loss, logits = train_step(net, opt, x, partial(_loss, target=target, n_in=n_in, ood_weight=args.ood_weight),
+                                      lr_at(state.step, total_steps, warmup, args.lr), bf16)
             if ema is not None:
                 ema.update(model)
             state.step += 1
@@ -197,7 +163,6 @@ def fit(args: TrainArgs, log=print) -> tuple[DenseNet, dict]:
                   "lr": opt.param_groups[0]["lr"]}
         evaluated = ema.module if ema is not None else model
         if data.val_x is not None and is_main and args.evaluates_at(epoch):
-            evaluated.eval()
             record["val_top1"] = val_top1(evaluated, data.val_x, data.val_y, args.tta_flip, bf16)
             state.record_val(epoch + 1, record["val_top1"], evaluated)
         state.epoch = epoch + 1

@@ -120,11 +120,12 @@ def photo_inputs(prefix: str, examples: list[Path], lang: str, multiple: bool = 
     suffix = f"_{inputs}" if inputs else ""
     if source == "upload":
         files = st.file_uploader(t("explain.uploader", lang), type=UPLOAD_TYPES, accept_multiple_files=multiple,
-                                 key=f"{prefix}_upload{suffix}")
+                                 key=f"{prefix}_upload{suffix}", help=t("explain.uploader_help", lang))
         files = files if isinstance(files, list) else [files] if files else []
         pairs = [(f.name, f.getvalue()) for f in files]
     elif source == "camera":
-        shot = st.camera_input(t("explain.camera", lang), key=f"{prefix}_camera{suffix}")
+        shot = st.camera_input(t("explain.camera", lang), key=f"{prefix}_camera{suffix}",
+                               help=t("explain.camera_help", lang))
         pairs = [(t("explain.camera_name", lang), shot.getvalue())] if shot is not None else []
     else:
         if not examples:

@@ -81,9 +81,9 @@ def _model_for(step: LessonStep, config: DenseNetConfig | None) -> tuple[DenseNe
         except Exception:  # noqa: BLE001 - an unusable card: the page itself says what is wrong
             card = None
         if card is not None:
-            from ..explain import card_threshold
+            from ..calibration import NoneOfTheseRule
 
-            facts = ModelFacts(card_threshold(card), card.temperature)
+            facts = ModelFacts(NoneOfTheseRule.for_card(card).threshold, card.temperature)
             return card.config.replace(input_size=card.preprocessing.input_size), facts
     return config or current_config(), None
 

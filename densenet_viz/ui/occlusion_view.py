@@ -15,6 +15,7 @@ from ..explain.describe import map_alt
 from ..i18n import class_label, t
 from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_steps
 from ..plots_explain import make_occlusion_figure, make_probability_change_figure
+from ..predictor import Predictor
 from ..weights import ModelCard
 from .present import note, picture_cells, show_chart
 from .serving import CACHED_PHOTOS, inference_worker, wait_for
@@ -46,7 +47,7 @@ def _covered_png(key: str, square: Square, layer: str, cmap: str, _result: Occlu
 
 
 def _occlusion_job(model, card, x, square: Square, before: np.ndarray) -> OcclusionResult:
-    return occluded_explanation(model, card, x, square, before)
+    return occluded_explanation(Predictor(model, card), x, square, before)
 
 
 def _sweep_job(model, card, x, target: int, size: int):

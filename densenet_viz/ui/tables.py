@@ -1,5 +1,5 @@
-"""Read-only tables. st.dataframe draws on a canvas: on the Architecture page a 64-row table redrawn on
-every slider press cost the browser about 55 ms as a Plotly table and little as a dataframe (bench.slider_latency)."""
+"""Read-only tables. st.dataframe draws on a canvas: redrawn on every slider press, a long table costs the
+browser far less as a dataframe than as a Plotly table (``bench.slider_latency``, docs/benchmarks.md)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from ..budget import admit
+from ..calibration import NoneOfTheseRule
 from ..data import load_image
-from ..explain import card_threshold, none_of_these_rule_text
+from ..explain import none_of_these_rule_text
 from ..explain.gradcam import device_of
 from ..i18n import class_label, t
 from ..plots_teaching import (
@@ -19,7 +20,8 @@ from ..plots_teaching import (
     make_top_entries_figure,
     stage_label,
 )
-from ..walkthrough import Walkthrough, walk_through, walkthrough_memory_bytes
+from ..predictor import Predictor
+from ..walkthrough import Walkthrough, walkthrough_memory_bytes
 from ..weights import ModelCard
 from .explain_view import Photo
 from .present import note, presenting, show_chart
@@ -31,7 +33,7 @@ FEATURE_COLUMNS_PROJECTOR = 3  # fewer per row in projector mode, where the stag
 
 def _walk_job(model, card, data: bytes) -> Walkthrough:
     image = load_image(data, target_side=card.preprocessing.resize_size)
-    return walk_through(model, image, card.preprocessing, card.class_names, flip=card.test_flip)
+    return Predictor(model, card).walk(image)
 
 
 def walkthrough_on_worker(weights: Path, photo: Photo, lang: str) -> Walkthrough:
@@ -103,8 +105,8 @@ def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> N
                    width="stretch", key="walk_probs")
         show_chart(st, make_top_entries_figure(walk.pooled, 20, lang), width="stretch", key="walk_pooled_final")
         note(t("walk.single_pass" if stage.say.get("flip") else "walk.single_pass_no_flip", lang))
-        top = float(walk.probabilities.max())
-        if top < card_threshold(card):
-            st.warning(t("explain.none_of_these", lang, prob=f"{top:.1%}", threshold=f"{card_threshold(card):.0%}",
+        top, rule = float(walk.probabilities.max()), NoneOfTheseRule.for_card(card)
+        if rule.is_flagged(top):
+            st.warning(t("explain.none_of_these", lang, prob=f"{top:.1%}", threshold=f"{rule.threshold:.0%}",
                          n=len(card.class_names), names=", ".join(class_label(n, lang) for n in card.class_names)))
         note(none_of_these_rule_text(card, lang))

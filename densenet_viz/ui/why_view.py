@@ -112,9 +112,9 @@ def memory_section(lang: str, config: DenseNetConfig, device: str, device_text: 
     m2.metric(t("why.mem_plan_shared", lang), format_bytes(here.shared_bytes))
     m3.metric(t("why.mem_saving", lang), f"{here.naive_bytes / here.shared_bytes:.2f}×")
     if measured is not None:
-        columns = ("col_depth", "col_blocks", "col_measured_naive", "col_plan_naive", "col_measured_shared",
-                   "col_plan_shared")
-        rows = [dict(zip([t(f"why.{c}", lang) for c in columns],
+        columns = ("why.col_depth", "why.col_blocks", "why.col_measured_naive", "why.col_plan_naive",
+                   "why.col_measured_shared", "why.col_plan_shared")
+        rows = [dict(zip([t(c, lang) for c in columns],
                          [depth, ", ".join(map(str, blocks)), *map(format_bytes, sizes)], strict=True))
                 for depth, blocks, *sizes in measured_vs_plan(measured, curve)]
         show_table(rows, key="why_mem_table")

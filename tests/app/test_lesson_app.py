@@ -43,11 +43,11 @@ def model_of(at: AppTest, step_id: str):
     """The config and model facts the step's questions are about, as the panel computes them."""
     if step_id not in SHIPPED:
         return at.session_state["config"], None
-    from densenet_viz.explain import card_threshold
+    from densenet_viz.calibration import NoneOfTheseRule
 
     card = load_card(SHIPPED_MODEL)
     return (card.config.replace(input_size=card.preprocessing.input_size),
-            ModelFacts(card_threshold(card), card.temperature))
+            ModelFacts(NoneOfTheseRule.for_card(card).threshold, card.temperature))
 
 
 def answer(at: AppTest, question, value) -> AppTest:

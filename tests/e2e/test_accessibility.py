@@ -1,14 +1,23 @@
 """axe-core (WCAG 2.1 A/AA and best practice) on every page in both languages, fully rendered, by default
-and after Explain's main interaction: no critical or serious violation the app causes, headings in order,
-each page its own browser title and the document's language set. The same audit prints the table in
-docs/accessibility.md: ``python -m bench.a11y_audit``."""
+and after each page's main interaction (an explained upload, an occlusion square placed by keyboard, an
+open lesson panel with feedback, a finished training run): no critical or serious violation the app
+causes, headings in order, each page its own browser title and the document's language set. The same
+audit prints the table in docs/accessibility.md: ``python -m bench.a11y_audit --interact``."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.a11y_audit import audit, grow_to_page, open_page
-from bench.harness import PAGES, choose_upload, make_photo, wait_idle
+from bench.a11y_audit import (
+    answer_lesson_wrong,
+    audit,
+    audit_after,
+    occlude_by_keyboard,
+    open_page,
+    train_small_network,
+    upload_photo,
+)
+from bench.harness import PAGES
 from densenet_viz.i18n import t
 from densenet_viz.ui.a11y import HTML_LANG, page_title
 
@@ -38,19 +47,46 @@ def test_page_passes_axe(browser, warm_server, path, lang):
         page.close()
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_explain_after_an_upload_passes_axe(browser, warm_server, lang, tmp_path):
+GROUPED_BARS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .filter(gd => (gd.data || []).length === 2 && gd.data.every(tr => tr.type === 'bar')).length"""
+
+
+@pytest.fixture
+def tall_page(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        open_page(page, warm_server.url, "explain", lang)
-        choose_upload(page, lang)
-        photo = tmp_path / "upload.jpg"
-        photo.write_bytes(make_photo(31))
-        page.locator('[data-testid="stMain"] input[type="file"]').set_input_files(str(photo))
-        wait_idle(page, timeout_ms=180_000)
-        page.wait_for_selector('[data-testid="stMain"] img', timeout=60_000)
-        grow_to_page(page)
-        wait_idle(page, timeout_ms=180_000)
-        assert blocking(audit(page)) == []
-    finally:
-        page.close()
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_explain_after_an_upload_passes_axe(tall_page, warm_server, lang):
+    found = audit_after(upload_photo, tall_page, warm_server.url, lang)
+    # the upload's crop and Grad-CAM overlay, each with alt text
+    alts = tall_page.locator('[data-testid="stMain"] [data-testid="stImage"] img').evaluate_all(
+        "imgs => imgs.map(img => img.alt)")
+    assert len(alts) >= 2 and all(alts)
+    assert blocking(found) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_occlusion_square_placed_by_keyboard_then_axe(tall_page, warm_server, lang):
+    # Tab and Enter only (occlude_by_keyboard): the square is placed, the covered photo's probability and the
+    # before/after chart appear; then the page is audited.
+    found = audit_after(occlude_by_keyboard, tall_page, warm_server.url, lang)
+    assert tall_page.locator('[data-testid="stMain"] [data-testid="stMetric"]').count() == 1
+    assert tall_page.evaluate(GROUPED_BARS_JS) == 1
+    assert blocking(found) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_open_lesson_panel_with_feedback_passes_axe(tall_page, warm_server, lang):
+    found = audit_after(answer_lesson_wrong, tall_page, warm_server.url, lang)
+    assert tall_page.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]').count() >= 1
+    assert blocking(found) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_finished_training_run_passes_axe(tall_page, warm_server, lang):
+    found = audit_after(train_small_network, tall_page, warm_server.url, lang)
+    assert t("live.state_done", lang, label="") in tall_page.locator('[data-testid="stMain"]').inner_text()
+    assert blocking(found) == []

@@ -76,3 +76,19 @@ def test_paired_comparison_on_hand_computed_examples():
     assert paired_comparison([1] * 10, [0] * 10)["mcnemar_p"] == pytest.approx(2 / 1024)
     with pytest.raises(ValueError, match="different photos"):
         paired_comparison([1, 0], [1])
+
+
+def test_the_rule_measures_itself_with_one_set_of_names():
+    rule = NoneOfTheseRule(0.5)
+    assert rule.is_flagged(0.49) is True and rule.is_flagged(0.5) is False
+    in_top = np.array([0.9, 0.45, 0.8, 0.3])
+    correct = np.array([True, True, False, False])
+    out_top = np.array([0.2, 0.6, 0.4])
+    m = rule.metrics(in_top, correct, out_top)
+    assert m["in_flagged"] == 0.5  # 0.45 of the two correct ones
+    assert m["out_flagged"] == pytest.approx(2 / 3) and m["out_n"] == 3
+    assert m["auroc"] == pytest.approx(auroc(1 - out_top, 1 - in_top))
+    assert rule.metrics(in_top, correct, np.array([]))["auroc"] is None
+    chosen = choose_threshold(in_top, correct, out_top, max_in_flagged=0.0)
+    assert chosen["threshold"] == 0.45  # flags none of the correct ones
+    assert {k: chosen[k] for k in m} == NoneOfTheseRule(0.45).metrics(in_top, correct, out_top)

@@ -12,33 +12,37 @@ import torch
 import torch.nn as nn
 from PIL import Image
 
+from densenet_viz.calibration import DEFAULT_NONE_THRESHOLD, NoneOfTheseRule
 from densenet_viz.config import DenseNetConfig
 from densenet_viz.data import Preprocessing
 from densenet_viz.explain import (
-    DEFAULT_NONE_THRESHOLD,
     apply_colormap,
     attributions,
     block_end_layers,
-    card_threshold,
     colorbar_image,
     colormap_lut,
     decode_side,
     deletion_curve,
     display_crop,
     explain,
-    explain_photo,
     none_of_these_rule_text,
     normalise_cam,
     npy_bytes,
     overlay,
     png_bytes,
-    predict,
+    predict_logits,
     random_saliency,
     top_k,
 )
 from densenet_viz.model import build_densenet, cam_layer_names
+from densenet_viz.predictor import Predictor
 
 from testkit import tiny_cam_model
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
+
 
 TINY = DenseNetConfig(growth_rate=4, block_config=(2, 2), num_init_features=8, bn_size=2, num_classes=3,
                       stem="cifar", input_size=32)
@@ -129,7 +133,7 @@ def test_flip_averages_logits_but_cam_is_from_the_photo(tiny):
     x = _x(3)
     layers = ["features.denseblock2"]
     plain, flipped = explain(tiny, x, layers), explain(tiny, x, layers, flip=True)
-    np.testing.assert_allclose(flipped.probs, predict(tiny, x, flip=True)[0], atol=1e-6)
+    np.testing.assert_allclose(flipped.probs, _softmax(predict_logits(tiny, x, flip=True))[0], atol=1e-6)
     assert not np.allclose(flipped.probs, plain.probs)
     same = explain(tiny, x, layers, target=flipped.target)
     np.testing.assert_allclose(flipped.upsampled[layers[0]], same.upsampled[layers[0]], atol=1e-6)
@@ -324,10 +328,13 @@ def test_png_and_npy_downloads_round_trip():
 # ------------------------------------------------------------------------------ photo helpers
 def test_top_k_and_threshold_from_card():
     assert top_k([0.1, 0.6, 0.3], ["a", "b", "c"], 2) == [("b", 0.6), ("c", pytest.approx(0.3))]
-    assert card_threshold(SimpleNamespace(data={})) == DEFAULT_NONE_THRESHOLD == 0.5
-    assert card_threshold(SimpleNamespace(data={"none_of_these": {"threshold": 0.62}})) == 0.62
-    assert card_threshold(SimpleNamespace(data={"none_of_these": {"threshold": "junk"}})) == 0.5
-    assert card_threshold(SimpleNamespace(data={"none_of_these": 0.7})) == 0.5
+    def threshold(data):
+        return NoneOfTheseRule.for_card(SimpleNamespace(data=data)).threshold
+
+    assert threshold({}) == DEFAULT_NONE_THRESHOLD == 0.5
+    assert threshold({"none_of_these": {"threshold": 0.62}}) == 0.62
+    assert threshold({"none_of_these": {"threshold": "junk"}}) == 0.5
+    assert threshold({"none_of_these": 0.7}) == 0.5
 
 
 def test_rule_text_says_the_threshold_and_where_it_came_from():
@@ -343,11 +350,11 @@ def test_explain_photo_uses_card_preprocessing(tiny):
     card = SimpleNamespace(config=TINY, class_names=("a", "b", "c"), preprocessing=prep,
                            test_flip=True, data={"none_of_these": {"threshold": 0.99}})
     img = Image.fromarray((np.random.default_rng(0).random((60, 90, 3)) * 255).astype(np.uint8))
-    res = explain_photo(tiny, card, img)
+    res = Predictor(tiny, card).explain_one(img)
     assert res.x.shape == (3, 32, 32)
     assert res.crop.size == (64, 64)  # display crop at twice the input size
     assert [n for n, _ in res.top5] == [("a", "b", "c")[i] for i in np.argsort(-res.explanation.probs)]
-    np.testing.assert_allclose(res.explanation.probs, predict(tiny, res.x, flip=True)[0], atol=1e-6)
+    np.testing.assert_allclose(res.explanation.probs, _softmax(predict_logits(tiny, res.x, flip=True))[0], atol=1e-6)
     assert res.none_of_these and res.threshold == 0.99
     assert set(res.explanation.cams) == set(cam_layer_names(TINY))
     assert display_crop(img, prep, 96).size == (96, 96)
@@ -369,3 +376,26 @@ def test_weight_region_names_the_ninth_with_most_weight():
     assert weight_region(-np.ones((4, 4))) == ("centre", 0.0)  # negative weight is not weight
     with pytest.raises(ValueError):
         weight_region(np.zeros(5))
+
+
+def test_predictor_is_the_one_path_from_photos_to_answers(tiny):
+    prep = Preprocessing(input_size=32, resize_size=36)
+    card = SimpleNamespace(config=TINY, class_names=("a", "b", "c"), preprocessing=prep,
+                           test_flip=True, data={"none_of_these": {"threshold": 0.4}})
+    predictor = Predictor(tiny, card)
+    rng = np.random.default_rng(1)
+    images = [Image.fromarray((rng.random((50, 70, 3)) * 255).astype(np.uint8)) for _ in range(3)]
+    x = predictor.inputs(images)
+    assert x.shape == (3, 3, 32, 32)
+    # Photos and their inputs give the same logits; the card's flip is the default and differs from none.
+    np.testing.assert_allclose(predictor.logits(images), predictor.logits(x), atol=1e-6)
+    np.testing.assert_allclose(predictor.logits(images, batch=2), predictor.logits(x), atol=1e-6)
+    assert not np.allclose(predictor.logits(images, flip=False), predictor.logits(images))
+    probs = predictor.probs(images)
+    np.testing.assert_allclose(probs.sum(1), 1, atol=1e-5)
+    # The explanation's probabilities and verdict agree with the plain prediction and the card's rule.
+    results = predictor.explain(images, layers=["features.denseblock2"])
+    for res, p in zip(results, probs):
+        np.testing.assert_allclose(res.explanation.probs, p, atol=1e-5)
+        assert res.none_of_these == (p.max() < 0.4) and res.threshold == predictor.rule.threshold == 0.4
+    assert predictor.rule.flags(probs).tolist() == [bool(p.max() < 0.4) for p in probs]

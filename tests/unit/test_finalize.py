@@ -15,6 +15,7 @@ from densenet_viz.data import list_images
 from densenet_viz.evaluate import folder_logits
 from densenet_viz.finalize import NotBetterOnVal, finalize
 from densenet_viz.model import build_densenet
+from densenet_viz.predictor import Predictor
 from densenet_viz.weights import load_model, save_model
 
 from testkit import make_flower_folder
@@ -71,8 +72,8 @@ def test_the_shipped_model_applies_the_temperature(run):
     model, loaded = load_model(out)
     raw, _ = load_model(out, calibrated=False)
     assert loaded.temperature == pytest.approx(card["calibration"]["temperature"])
-    logits, labels, _ = folder_logits(model, loaded, root / "flowers" / "test")
-    raw_logits, _, _ = folder_logits(raw, loaded, root / "flowers" / "test")
+    logits, labels, _ = folder_logits(Predictor(model, loaded), root / "flowers" / "test")
+    raw_logits, _, _ = folder_logits(Predictor(raw, loaded), root / "flowers" / "test")
     np.testing.assert_allclose(logits, raw_logits / loaded.temperature, rtol=1e-4, atol=1e-4)
     ece = expected_calibration_error(softmax(logits), labels)
     assert ece == pytest.approx(card["calibration"]["test_ece_after"], abs=1e-6)

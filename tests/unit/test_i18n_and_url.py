@@ -28,7 +28,7 @@ def _source_strings():
     """String literals and f-string patterns in the app's code (library, pages, app.py)."""
     import ast
 
-    literals, prefixed, partial = set(), [], []
+    literals, prefixed, partial, namespaces = set(), [], [], set()
     files = [*ROOT.joinpath("densenet_viz").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py"), ROOT / "app.py"]
     for path in files:
         if "i18n" in path.parts:
@@ -40,23 +40,30 @@ def _source_strings():
                 parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.values]
                 pattern = re.compile("".join(parts))
                 first = node.values[0]
-                if isinstance(first, ast.Constant) and "." in first.value:  # f"explain.layer_{name}"
+                # f"explain.layer_{name}" narrows the keys it can build; f"field.{name}" (a namespace and
+                # nothing more) could build any key of it: it counts only with its value written somewhere.
+                namespace_only = len(node.values) == 2 and re.fullmatch(r"[a-z_]+\.", str(first.value))
+                if namespace_only:
+                    namespaces.add(first.value)
+                elif isinstance(first, ast.Constant) and "." in first.value:
                     prefixed.append(pattern)
                 if any(isinstance(v, ast.Constant) and len(v.value) >= 2 for v in node.values):
                     partial.append(pattern)  # f"{kind}_range"
             elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant)
                   and isinstance(node.left.value, str) and "." in node.left.value):
                 prefixed.append(re.compile(re.escape(node.left.value) + ".+"))  # "home.next_" + name
-    return literals, prefixed, partial
+    return literals, prefixed, partial, namespaces
 
 
 def test_every_ui_string_is_used_somewhere():
-    literals, prefixed, partial = _source_strings()
+    literals, prefixed, partial, namespaces = _source_strings()
     unused = []
     for key in EN:
         names = {key, key.removeprefix("error.")}  # error codes are written without their prefix
         last = key.rsplit(".", 1)[-1]
         built = any(p.fullmatch(n) for p in prefixed for n in names)  # e.g. t(f"explain.layer_{name}")
+        built |= any(n.startswith(ns) and (n[len(ns):] in literals or any(p.fullmatch(n[len(ns):]) for p in partial))
+                     for ns in namespaces for n in names)
         # Error codes are built as f"config.{rule}": their rule name must appear too (f"{kind}_range" counts).
         last_known = not key.startswith("error.") or last in literals or any(p.fullmatch(last) for p in partial)
         # Flower names come from the data set, not the code: class_label() outside i18n uses them all.

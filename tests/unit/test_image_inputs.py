@@ -78,8 +78,21 @@ def test_missing_file_and_directory(tmp_path):
         load_image(tmp_path)
 
 
-def test_limits_are_sane():
-    assert MIN_SIDE <= 32 and 12_000_000 < MAX_PIXELS <= 100_000_000
+def test_size_limits_at_their_edges():
+    # The smallest side accepted, and one pixel less.
+    assert load_image(encode(Image.new("RGB", (MIN_SIDE, MIN_SIDE + 5), "red"), "PNG")).size == (MIN_SIDE,
+                                                                                               MIN_SIDE + 5)
+    with pytest.raises(ImageError) as small:
+        load_image(encode(Image.new("RGB", (MIN_SIDE - 1, MIN_SIDE + 5), "red"), "PNG"))
+    assert small.value.code == "image.too_small"
+    # A 12-megapixel phone photo is read (decoded at a reduced scale); one pixel over the limit is refused
+    # from its header (a 1-bit PNG: a few MiB to make, never decoded).
+    phone = load_image(encode(Image.new("RGB", (4000, 3000), (200, 180, 40)), "JPEG", quality=80))
+    assert phone.size[0] / phone.size[1] == pytest.approx(4 / 3, rel=0.01)
+    side = int(MAX_PIXELS ** 0.5)
+    with pytest.raises(ImageError) as big:
+        load_image(encode(Image.new("1", (side + 1, side)), "PNG"))
+    assert big.value.code in ("image.too_many_pixels", "image.bomb")
 
 
 # ------------------------------------------------------------------------------------ conversions

@@ -26,6 +26,7 @@ from densenet_viz.mistakes import (
     top_confusions,
 )
 from densenet_viz.model import build_densenet
+from densenet_viz.predictor import Predictor
 from densenet_viz.weights import SHIPPED_MODEL, load_card, load_model, save_model
 
 from testkit import make_flower_folder
@@ -110,7 +111,7 @@ def test_precompute_writes_what_load_reads(tiny_data, tmp_path):
     out = tmp_path / "mistakes"
     out.mkdir()
     (out / "stale.jpg").write_bytes(b"old")
-    doc = precompute_mistakes(model, card, data, out, limit=3, seed=1)
+    doc = precompute_mistakes(Predictor(model, card), data, out, limit=3, seed=1)
     assert doc["n"] == 12 and sum(map(sum, doc["confusion"])) == 12
     report = load_mistakes(out)
     assert report is not None and report.classes == card.class_names and report.layer == "features.denseblock2"
@@ -122,7 +123,7 @@ def test_precompute_writes_what_load_reads(tiny_data, tmp_path):
         assert m.credit.author == f"Maker of {m.file.split('/')[1].removesuffix('.jpg')}"
     with Image.open(out / report.drawn[0].cam) as img:
         assert img.size == (THUMB_SIDE, THUMB_SIDE)
-    again = precompute_mistakes(model, card, data, tmp_path / "again", limit=3, seed=1)
+    again = precompute_mistakes(Predictor(model, card), data, tmp_path / "again", limit=3, seed=1)
     assert again["mistakes"] == doc["mistakes"]  # deterministic
 
 

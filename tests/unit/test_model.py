@@ -85,3 +85,44 @@ def test_build_rejects_non_configs_and_picks_a_device():
     text = describe_device(torch.device("cpu"))
     assert text == f"CPU ({torch.get_num_threads()} threads)"
     assert describe_device(torch.device("cpu"), "zh") == f"CPU（{torch.get_num_threads()} 个线程）"
+
+
+def test_inspecting_restores_mode_and_removes_hooks_even_on_error():
+    from densenet_viz.model import inspecting, model_lock
+
+    model = build_densenet(TINY)
+    model.train()
+    seen = []
+    with pytest.raises(RuntimeError, match="boom"):
+        with inspecting(model, {"features.norm5": lambda m, i, o: seen.append(tuple(o.shape))},
+                        pre_hooks={model.classifier: lambda m, i: seen.append("pre")}) as modules:
+            assert not model.training and "features.denseblock1.denselayer1" in modules
+            assert not _free_elsewhere(model_lock(model))  # held: another thread cannot take it
+            model(torch.zeros(2, 3, TINY.input_size, TINY.input_size))
+            raise RuntimeError("boom")
+    assert len(seen) == 2 and seen[1] == "pre"
+    assert model.training  # back to the mode it had
+    model(torch.zeros(2, 3, TINY.input_size, TINY.input_size))
+    assert len(seen) == 2  # no hook left behind
+    with inspecting(model, training=True):
+        assert model.training
+    assert model.training
+    assert _free_elsewhere(model_lock(model))
+
+
+def _free_elsewhere(lock) -> bool:
+    """Whether another thread could take ``lock`` now."""
+    import threading
+
+    got = []
+
+    def probe():
+        ok = lock.acquire(blocking=False)
+        got.append(ok)
+        if ok:
+            lock.release()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join()
+    return got[0]

@@ -44,3 +44,22 @@ def test_forward_on_batch_has_the_planned_output():
     with torch.no_grad():
         out = model(torch.randn(3, 3, 32, 32))
     assert out.shape == (3, 10)
+
+
+def test_feature_taps_are_what_the_model_really_outputs_there():
+    from densenet_viz.model import cam_layer_names, default_cam_layer, inspecting
+
+    for config in random_valid_configs(8, seed=11):
+        model = build_densenet(config, device="cpu")
+        seen: dict[str, tuple] = {}
+
+        def keep(name, seen=seen):
+            return lambda _m, _i, out: seen.__setitem__(name, tuple(out.shape[1:]))
+
+        with inspecting(model, {tap.module: keep(tap.module) for tap in model.feature_info}), torch.no_grad():
+            model(torch.zeros(1, 3, config.input_size, config.input_size))
+        assert seen == {tap.module: (tap.channels, tap.hw, tap.hw) for tap in model.feature_info}, config
+        kinds = [tap.kind for tap in model.feature_info]
+        assert kinds.count("block") == len(config.block_config) == kinds.count("transition") + 1
+        assert cam_layer_names(config) == [tap.module for tap in model.feature_info[1:]]
+        assert default_cam_layer(config) == f"features.denseblock{len(config.block_config)}"

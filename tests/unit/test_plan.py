@@ -1,5 +1,4 @@
 import random
-import time
 
 import pytest
 
@@ -80,17 +79,19 @@ def test_activation_memory_quadratic_vs_linear():
         plan.activation_bytes(1, "int7")
 
 
-def test_planning_densenet264_takes_well_under_10ms():
-    config = PRESETS["densenet264"]
-    plan_network(config)
-    best = min(_timed(lambda: plan_network(config)) for _ in range(20))
-    assert best < 0.010
+def test_planning_is_arithmetic_only(monkeypatch):
+    # What makes plan_network cheap enough for every slider move (its time is in docs/benchmarks.md): it
+    # builds no module and makes no tensor, even for the deepest preset.
+    import torch
 
+    def refuse(*args, **kwargs):
+        raise AssertionError("plan_network touched torch")
 
-def _timed(fn):
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+    monkeypatch.setattr(torch.nn.Module, "__init__", refuse)
+    for make in ("zeros", "empty", "randn", "tensor", "ones"):
+        monkeypatch.setattr(torch, make, refuse)
+    plan = plan_network(PRESETS["densenet264"].replace(growth_rate=31))  # a config no earlier test planned
+    assert len(plan.dense_layers) == sum(plan.config.block_config) and plan.params > 0
 
 
 def random_valid_configs(n, seed=0):

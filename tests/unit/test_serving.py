@@ -17,6 +17,7 @@ from densenet_viz.data import Preprocessing
 from densenet_viz.errors import UserError
 from densenet_viz.explain import explain, explain_batch
 from densenet_viz.model import cam_layer_names
+from densenet_viz.predictor import Predictor
 from densenet_viz.serving import InferenceWorker, JobExecutor, QueueFull
 
 from testkit import tiny_cam_model
@@ -67,10 +68,8 @@ def test_worker_batches_waiting_requests_and_matches_direct_calls(tiny):
         blocker.future.result(5)
         results = [t.future.result(30) for t in tickets]
         assert worker.batches and max(worker.batches) >= 3  # they ran together, not one by one
-        from densenet_viz.explain import explain_photo
-
         for i, res in enumerate(results):
-            direct = explain_photo(tiny, card(), photo(i))
+            direct = Predictor(tiny, card()).explain_one(photo(i))
             np.testing.assert_allclose(res.explanation.probs, direct.explanation.probs, atol=1e-6)
             np.testing.assert_allclose(res.explanation.raw["final_relu"], direct.explanation.raw["final_relu"],
                                        atol=1e-5, rtol=1e-4)
@@ -80,14 +79,13 @@ def test_worker_batches_waiting_requests_and_matches_direct_calls(tiny):
 
 @pytest.mark.parametrize("threads", [None, 3])
 def test_worker_runs_torch_on_its_own_thread_count(tiny, threads):
-    from densenet_viz.explain import explain_photos
     from densenet_viz.serving import WORKER_THREADS
 
     seen = []
 
     def recording(images, targets):
         seen.append(torch.get_num_threads())
-        return explain_photos(tiny, card(), images, targets)
+        return Predictor(tiny, card()).explain(images, targets)
 
     caller = torch.get_num_threads()
     kwargs = {} if threads is None else {"threads": threads}
@@ -106,9 +104,7 @@ def test_worker_computes_a_shared_request_once_and_isolates_bad_photos(tiny):
 
     def counting(images, targets):
         calls.append(len(images))
-        from densenet_viz.explain import explain_photos
-
-        return explain_photos(tiny, card(), images, targets)
+        return Predictor(tiny, card()).explain(images, targets)
 
     worker = InferenceWorker(tiny, card(), explain_fn=counting, max_wait_s=0.1)
     try:

@@ -6,6 +6,7 @@ import torch
 from densenet_viz import DenseNetConfig
 from densenet_viz.evaluate import evaluate_folder
 from densenet_viz.model import build_densenet
+from densenet_viz.predictor import Predictor
 from densenet_viz.train import TrainArgs, lr_at, train
 from densenet_viz.weights import SHIPPED_MODEL, WeightsError, load_card, load_model, save_model
 
@@ -56,8 +57,7 @@ def test_card_records_provenance_and_matches_the_weights(trained):
 
 def test_evaluate_on_a_generated_folder(trained):
     root, out, _, _ = trained
-    model, card = load_model(out)
-    report = evaluate_folder(model, card, root / "val")
+    report = evaluate_folder(Predictor.load(out), root / "val")
     assert report["n"] == 6
     assert sum(map(sum, report["confusion"])) == 6
     assert report["top1"] == pytest.approx(sum(report["confusion"][i][i] for i in range(2)) / 6)
@@ -66,9 +66,8 @@ def test_evaluate_on_a_generated_folder(trained):
 def test_evaluate_refuses_foreign_classes(trained, tmp_path):
     _, out, _, _ = trained
     make_flower_folder(tmp_path, classes=("daisy", "orchid"), per_class=1)
-    model, card = load_model(out)
     with pytest.raises(ValueError, match="orchid"):
-        evaluate_folder(model, card, tmp_path)
+        evaluate_folder(Predictor.load(out), tmp_path)
 
 
 def test_resume_continues_from_the_checkpoint(tmp_path):
@@ -164,11 +163,10 @@ def test_shipped_model_classifies_into_five_flowers():
     from PIL import Image
 
     from densenet_viz.data import preprocess
-    from densenet_viz.evaluate import predict_probs
     from densenet_viz.hashing import sha256_hex
 
     img = Image.new("RGB", (300, 240), (240, 200, 30))
-    probs = predict_probs(model, card, [img])
+    probs = torch.from_numpy(Predictor(model, card).probs([img]))
     assert probs.shape == (1, 5)
     assert float(probs.sum()) == pytest.approx(1.0, abs=1e-5)
     # The shown probabilities are the calibrated ones: softmax(raw logits / T), mirror image averaged.

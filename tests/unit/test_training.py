@@ -1,8 +1,10 @@
 """The training package: recipe validation, augmentation, EMA, and exact resumption with the best epoch kept."""
 
+from pathlib import Path
+
 import pytest
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
 from densenet_viz.config import ConfigError
 from densenet_viz.train import TrainArgs, fit
@@ -15,7 +17,7 @@ from densenet_viz.train.augment import (
     synthetic_images,
     uniform_target_loss,
 )
-from densenet_viz.train.checkpoint import compact_checkpoint
+from densenet_viz.train.checkpoint import compact_checkpoint, read_checkpoint_file, write_checkpoint_file
 from densenet_viz.train.ema import ModelEMA
 
 from testkit import make_flower_folder
@@ -164,9 +166,10 @@ def test_a_compact_checkpoint_is_smaller_and_resumes_close_to_the_exact_one(data
 
     # The control: the exact state with the optimiser's moments lost, the failure a bad copy would cause.
     (tmp_path / "lost").mkdir()
-    (tmp_path / "lost" / "checkpoint.json").write_bytes((tmp_path / "ckpt" / "checkpoint.json").read_bytes())
-    save_file({k: torch.zeros_like(v) if k.startswith("optim.") and v.is_floating_point() and v.dim() else v
-               for k, v in exact.items()}, str(tmp_path / "lost" / "checkpoint.safetensors"))
+    _, meta = read_checkpoint_file(tmp_path / "ckpt" / "checkpoint.safetensors")
+    write_checkpoint_file(tmp_path / "lost" / "checkpoint.safetensors",
+                          {k: torch.zeros_like(v) if k.startswith("optim.") and v.is_floating_point() and v.dim()
+                           else v for k, v in exact.items()}, meta)
 
     runs = {}
     for name in ("ckpt", "compact", "lost"):
@@ -185,3 +188,67 @@ def test_a_compact_checkpoint_is_smaller_and_resumes_close_to_the_exact_one(data
     assert drift("compact") < drift("lost") / 4, (drift("compact"), drift("lost"))
     for key, val in runs["compact"][0].items():  # epoch 2's weights, rounded to fp16 and back
         torch.testing.assert_close(val, runs["ckpt"][0][key], rtol=1e-3, atol=1e-3, msg=key)
+
+
+@pytest.mark.parametrize("crash_on", [1, 2, 3])
+def test_a_crash_while_saving_never_mixes_two_epochs(tmp_path, monkeypatch, crash_on):
+    # Killed at the n-th rename of a save (if the save renames that often): the checkpoint on disk is then
+    # the old epoch's or the new one's, weights and metadata together, never new weights with old metadata.
+    from densenet_viz.train.checkpoint import TrainState, load_checkpoint, save_checkpoint
+
+    model = torch.nn.Linear(3, 2)
+    opt = torch.optim.AdamW(model.parameters(), lr=0.1)
+    model(torch.ones(1, 3)).sum().backward()
+    opt.step()
+    save_checkpoint(tmp_path, model, None, opt, TrainState(epoch=1, step=10))
+    weights = {1: model.weight.detach().clone()}
+    with torch.no_grad():
+        model.weight.add_(1.0)
+    weights[2] = model.weight.detach().clone()
+
+    renames, real_replace = [], Path.replace
+
+    def replace(self, target):
+        renames.append(self)
+        if len(renames) == crash_on:
+            raise KeyboardInterrupt  # the process dies here
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    try:
+        save_checkpoint(tmp_path, model, None, opt, TrainState(epoch=2, step=20))
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    fresh = torch.nn.Linear(3, 2)
+    state = load_checkpoint(tmp_path, fresh, None, torch.optim.AdamW(fresh.parameters(), lr=0.1))
+    assert state.epoch in (1, 2) and state.step == 10 * state.epoch
+    assert torch.equal(fresh.weight, weights[state.epoch])
+    assert state.epoch == (1 if crash_on <= len(renames) else 2)
+
+
+def test_one_training_step_and_validation_serve_both_trainers():
+    from densenet_viz.train.augment import random_crop_flip
+    from densenet_viz.train.step import lr_at, train_step, val_top1
+
+    assert lr_at(0, 10, 0, 2.0) == 2.0 and lr_at(5, 10, 0, 2.0) == pytest.approx(1.0)  # live: no warm-up
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.BatchNorm1d(12), torch.nn.Linear(12, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.0)
+    x, y = torch.randn(8, 3, 2, 2), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    before = [p.detach().clone() for p in model.parameters()]
+    loss, logits = train_step(model, opt, x, lambda out: torch.nn.functional.cross_entropy(out, y), 0.5, False)
+    assert opt.param_groups[0]["lr"] == 0.5 and logits.shape == (8, 3) and loss.item() > 0
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))  # the step was taken
+    model.train()
+    with torch.no_grad():
+        model.eval()
+        expected = (model(x).argmax(1) == y).float().mean().item()
+        model.train()
+    assert val_top1(model, x, y, False, False, batch=3) == pytest.approx(expected)
+    assert model.training  # eval for the call, back to training after
+    # A stored form and the way back to model input (live training keeps uint8 thumbnails).
+    assert val_top1(model, x * 2, y, False, False, batch=5, prepare=lambda chunk: chunk / 2) == pytest.approx(expected)
+    crops = random_crop_flip(torch.arange(2 * 3 * 6 * 6, dtype=torch.int32).view(2, 3, 6, 6), 4,
+                             torch.Generator().manual_seed(1))
+    assert crops.shape == (2, 3, 4, 4) and crops.dtype == torch.int32
