@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from densenet_viz.chart_text import flow_memory_summary, flow_summary
 from densenet_viz.i18n import t
 from densenet_viz.plan import DTYPE_BYTES, format_bytes, transition_table
 from densenet_viz.plots import make_flow_figure, make_flow_memory_figure
@@ -21,13 +22,16 @@ st.title(t("trans.title", lang))
 lesson_panel("transitions", config, lang)
 st.markdown(t("trans.intro", lang, theta=f"{config.compression:g}"))
 
-show_chart(st, make_flow_figure(plan, lang), width="stretch", key="trans_flow")
+show_chart(st, make_flow_figure(plan, lang), width="stretch", key="trans_flow", summary=flow_summary(plan, lang),
+           lang=lang, headers={"category": t("chart.col_stage", lang)})
 note(t("trans.flow_caption", lang))
 
 c1, c2 = st.columns(2)
 batch = int(c1.number_input(t("arch.batch", lang), 1, 4096, value=1, step=1, key="trans_batch"))
 dtype = c2.selectbox(t("arch.dtype", lang), list(DTYPE_BYTES), key="trans_dtype")
-show_chart(st, make_flow_memory_figure(plan, batch, dtype, lang), width="stretch", key="trans_memory")
+show_chart(st, make_flow_memory_figure(plan, batch, dtype, lang), width="stretch", key="trans_memory",
+           summary=flow_memory_summary(plan, batch, dtype, lang), lang=lang,
+           headers={"category": t("chart.col_stage", lang)})
 note(t("trans.memory_caption", lang))
 
 st.header(t("trans.table_header", lang))

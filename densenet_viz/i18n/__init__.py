@@ -9,10 +9,24 @@ the same ``{placeholders}`` and that every key is used somewhere.
 
 from __future__ import annotations
 
-from . import architecture, common, concat, errors, explain, lesson, present, training, transitions, walkthrough, why
+from . import (
+    architecture,
+    charts,
+    common,
+    concat,
+    errors,
+    explain,
+    lesson,
+    present,
+    training,
+    transitions,
+    walkthrough,
+    why,
+)
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
-CATALOGUES = (common, errors, architecture, concat, transitions, explain, walkthrough, why, training, lesson, present)
+CATALOGUES = (common, errors, architecture, concat, transitions, explain, walkthrough, why, training, lesson, present,
+              charts)
 
 EN: dict[str, str] = {}
 ZH: dict[str, str] = {}

@@ -9,6 +9,7 @@ import time
 
 import streamlit as st
 
+from ..chart_text import growth_summary
 from ..codegen import package_code, torchvision_code, torchvision_problems
 from ..config import FIELDS, DenseNetConfig
 from ..errors import UserError, user_message
@@ -50,14 +51,18 @@ def growth_section(config: DenseNetConfig, lang: str) -> DenseNetConfig | None:
     compared config or None. The controls' state is read before they are drawn, so a sidebar change
     sends the chart's message before theirs (bench.slider_latency)."""
     compare = _compared_config(config)
+    other = cached_plan(compare) if compare is not None else None
     in_browser = bool(st.session_state.get("arch_in_browser", False))
-    chart = st.empty()
+    chart = st.empty()  # one slot: each chart drawn into it (with its summary) replaces the one before
     if st.session_state.get("arch_play"):  # ▶ Play pressed this run: step k through PLAY_KS, then back
         for k in PLAY_KS:
-            show_chart(chart, growth_figure(config.replace(growth_rate=k), lang, compare, False), width="stretch",
-                       key=f"arch_play_{k}")
+            played = config.replace(growth_rate=k)
+            show_chart(chart.container(), growth_figure(played, lang, compare, False), width="stretch",
+                       key=f"arch_play_{k}", summary=growth_summary(cached_plan(played), lang, other), lang=lang,
+                       table=False)
             time.sleep(PLAY_PAUSE_S)
-    show_chart(chart, growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth")
+    show_chart(chart.container(), growth_figure(config, lang, compare, in_browser), width="stretch", key="arch_growth",
+               summary=growth_summary(cached_plan(config), lang, other), lang=lang)
     _k_controls(config, lang)
     note(t("arch.growth_caption", lang))
     st.toggle(t("arch.in_browser", lang), key="arch_in_browser", help=t("arch.in_browser_help", lang))

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..chart_text import (
+    block_graph_summary,
+    composition_summary,
+    resnet_summary,
+    reuse_summary,
+    width_contrast_summary,
+)
 from ..config import DenseNetConfig
 from ..errors import user_message
 from ..graph import MAX_DRAWN_LAYERS, block_graph, connections
@@ -50,14 +57,17 @@ def graph_section(config: DenseNetConfig, plan: Plan, lang: str) -> None:
     m2.metric(t("concat.metric_receives", lang, node=names[selected]), f"{graph.input_width(selected):,}")
     m3.metric(t("concat.metric_sources", lang, node=names[selected]), len(graph.incoming(selected)))
     left, right = side_by_side([3, 2])
-    show_chart(left, make_block_graph_figure(graph, lang, selected), width="stretch", key="concat_graph")
+    show_chart(left, make_block_graph_figure(graph, lang, selected), width="stretch", key="concat_graph",
+               summary=block_graph_summary(graph, lang, selected), lang=lang)
     note(t("concat.graph_caption", lang), left)
     show_chart(right, make_resnet_block_figure(graph.in_channels, graph.shown_layers, lang), width="stretch",
-               key="concat_resnet")
-    show_chart(right, make_width_contrast_figure(graph, lang), width="stretch", key="concat_width")
+               key="concat_resnet", summary=resnet_summary(graph.in_channels, graph.shown_layers, lang), lang=lang)
+    show_chart(right, make_width_contrast_figure(graph, lang), width="stretch", key="concat_width",
+               summary=width_contrast_summary(graph, lang), lang=lang)
     note(t("concat.resnet_caption", lang), right)
-    show_chart(st, make_composition_figure(graph, lang, selected if selected <= graph.shown_layers else None),
-               width="stretch", key="concat_composition")
+    layer = selected if selected <= graph.shown_layers else None
+    show_chart(st, make_composition_figure(graph, lang, layer), width="stretch", key="concat_composition",
+               summary=composition_summary(graph, lang, layer), lang=lang)
     note(t("concat.composition_caption", lang, c0=graph.in_channels, k=graph.growth_rate,
            inp=t("concat.short_input", lang)))
 
@@ -84,10 +94,11 @@ def reuse_section(config: DenseNetConfig, lang: str) -> None:
     h1, h2 = st.columns(2)
     if card is not None:
         trained = feature_reuse_result(lang, reuse_config, block, scale, weights=str(SHIPPED_MODEL))
-        show_chart(h1, make_reuse_heatmap(trained, lang, t("concat.reuse_trained", lang, b=block)),
-                   width="stretch", key="concat_reuse_trained")
+        title = t("concat.reuse_trained", lang, b=block)
+        show_chart(h1, make_reuse_heatmap(trained, lang, title), width="stretch", key="concat_reuse_trained",
+                   summary=reuse_summary(trained, title, lang), lang=lang)
     random = feature_reuse_result(lang, reuse_config, block, scale)
-    show_chart(h2 if card is not None else h1,
-               make_reuse_heatmap(random, lang, t("concat.reuse_random", lang, b=block)), width="stretch",
-               key="concat_reuse_random")
+    title = t("concat.reuse_random", lang, b=block)
+    show_chart(h2 if card is not None else h1, make_reuse_heatmap(random, lang, title), width="stretch",
+               key="concat_reuse_random", summary=reuse_summary(random, title, lang), lang=lang)
     note(t("concat.reuse_caption", lang))

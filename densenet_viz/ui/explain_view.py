@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..budget import admit, explain_bytes
+from ..chart_text import cam_strip_summary, deletion_summary, top5_summary
 from ..credits import Credit, example_label
 from ..data import UPLOAD_TYPES, load_image, safe_name
 from ..errors import markdown_literal, user_message
@@ -263,10 +264,14 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
         if res.none_of_these:
             st.warning(t("explain.none_of_these", lang, prob=f"{top_p:.1%}", threshold=f"{res.threshold:.0%}",
                          n=len(card.class_names), names=names))
-        show_chart(st, _top5_figure(key, exp.target, lang, cls, res), width="stretch", key=f"ex_top5_{i}")
+        show_chart(st, _top5_figure(key, exp.target, lang, cls, res), width="stretch", key=f"ex_top5_{i}",
+                   summary=top5_summary(res.top5, lang, res.threshold), lang=lang,
+                   headers={"category": t("chart.col_class", lang)})
         note(none_of_these_rule_text(card, lang))
     st.markdown(f"**{t('explain.strip_title', lang)}**")
-    show_chart(st, _strip_figure(key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}")
+    strip_summary = cam_strip_summary({n: exp.raw[n] for n in block_end_layers(list(exp.raw))}, cls, lang)
+    show_chart(st, _strip_figure(key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}",
+               summary=strip_summary, lang=lang, table=False)
     ends = block_end_layers(cam_layer_names(card.config))
     note(t("explain.strip_caption", lang, sizes=" → ".join(f"{exp.raw[n].shape[0]}×{exp.raw[n].shape[1]}"
                                                             for n in ends)))
@@ -287,7 +292,8 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
         cam = exp.upsampled[view.layer]
         curve, rand = wait_for(worker.submit(_deletion_job, res.x, cam, exp.target,
                                              key=("deletion", photo.key, exp.target, view.layer)), lang)
-        show_chart(st, make_deletion_figure(curve, rand, cls, lang), width="stretch", key=f"ex_del_{i}")
+        show_chart(st, make_deletion_figure(curve, rand, cls, lang), width="stretch", key=f"ex_del_{i}",
+                   summary=deletion_summary(curve, rand, cls, lang), lang=lang)
         verdict = "explain.deletion_good" if curve.auc < rand.auc else "explain.deletion_bad"
         note(t(verdict, lang, auc=f"{curve.auc:.3f}", rand=f"{rand.auc:.3f}"))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..chart_text import confusion_summary
 from ..errors import markdown_literal
 from ..i18n import class_label, t
 from ..mistakes import MISTAKES_DIR, REPORT_FILE, MistakeReport, load_mistakes, top_confusions
@@ -58,7 +59,9 @@ def mistakes_section(lang: str, folder: Path = MISTAKES_DIR) -> None:
     st.markdown(t("mistakes.intro", lang, n=report.n, top1=f"{report.top1:.1%}", wrong=report.wrong))
     if report.card_top1 is not None and abs(report.card_top1 - report.top1) > 1e-9:
         st.caption(t("mistakes.card_differs", lang, card=f"{report.card_top1:.1%}"))
-    show_chart(st, _figure(str(folder), mtime, lang), width="stretch", key="mistakes_matrix")
+    show_chart(st, _figure(str(folder), mtime, lang), width="stretch", key="mistakes_matrix", lang=lang,
+               summary=confusion_summary(report.confusion, report.classes, lang),
+               headers={"value": t("chart.col_share", lang), "text": t("chart.col_count", lang)})
     st.markdown(t("mistakes.bias", lang, pairs=_pairs_text(report, lang)))
     drawn = report.drawn
     layer = layer_label(report.layer, lang).split(" · ")[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from ..chart_text import occlusion_summary, probability_change_summary
 from ..explain import PhotoExplanation, overlay, png_bytes
 from ..explain.describe import map_alt
 from ..i18n import class_label, t
@@ -91,7 +92,7 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
     picture = _picture(key, side, res)
     c_pick, c_cam = picture_cells(2, 2)
     show_chart(c_pick, _picker(key, square, lang, picture), picture=True, key=f"occ_pick_{key}", on_select="rerun",
-               selection_mode=("points",))
+               selection_mode=("points",), summary=occlusion_summary(side, square, lang), lang=lang, table=False)
     worker = inference_worker(weights)
     if square is not None:
         result: OcclusionResult = wait_for(worker.submit(_occlusion_job, res.x, square, res.explanation.probs,
@@ -101,8 +102,10 @@ def occlusion_playground(key: str, res: PhotoExplanation, card: ModelCard, weigh
                     width="stretch", alt=t("alt.covered", lang, size=square.size, cx=square.cx, cy=square.cy,
                                            cls=cls))
         c_cam.metric(t("occ.drop", lang, cls=cls), f"{result.after:.1%}", f"{-result.drop:+.1%}")
-        show_chart(st, make_probability_change_figure(card.class_names, res.explanation.probs,
-                                                      result.explanation.probs, lang), key=f"occ_probs_{key}")
+        before, after = res.explanation.probs, result.explanation.probs
+        show_chart(st, make_probability_change_figure(card.class_names, before, after, lang), key=f"occ_probs_{key}",
+                   summary=probability_change_summary(card.class_names, before, after, lang), lang=lang,
+                   headers={"category": t("chart.col_class", lang)})
     else:
         c_cam.info(t("occ.hint", lang))
     if sweep:

@@ -4,7 +4,8 @@ Interface used by the rest of the UI (kept stable):
 - ``present_toggle(sidebar, lang)``: draws the sidebar toggle; on a session's first run it takes its value
   from the URL's ``present`` parameter.
 - ``presenting()``: whether this session is in projector mode.
-- ``show_chart(container, fig, ...)``: every Plotly chart goes through it (projector: a large-text copy).
+- ``show_chart(container, fig, ...)``: every Plotly chart goes through it (projector: a large-text copy); with a
+  ``summary``, the sentence under it and its data as a table in a closed expander.
 - ``note(text)``: teaching text under a chart (a caption; body text in projector mode).
 - ``picture_cells(n, per_row)``: where pictures go (projector: half as many per row, so twice as wide).
 - ``side_by_side(spec)``: columns of charts (projector: one below the other, at full width).
@@ -17,10 +18,12 @@ import weakref
 
 import streamlit as st
 
+from ..chart_text import figure_table
 from ..config import ConfigError, FieldSpec
 from ..errors import user_message
 from ..i18n import t
 from ..plots_present import for_projector
+from .tables import show_table
 
 PRESENT_KEY = "present"  # session-state key of the toggle, and the URL parameter
 # The parameter's one parser: 1/0/true/false, length-capped (config.check_length) like every URL value.
@@ -82,40 +85,70 @@ def present_query() -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------ charts and text
-_COPIES: dict[tuple[int, bool], tuple[weakref.ref, object]] = {}
-_COPIES_LOCK = threading.Lock()
+_DERIVED: dict[tuple, tuple[weakref.ref, object]] = {}
+_DERIVED_LOCK = threading.Lock()
+
+
+def _per_figure(fig, tag: tuple, make):
+    """``make()``, once per figure object and ``tag``: figures are cached and shared, so what is derived from
+    a cached one (its projector copy, its table) is made once, and dropped when the figure is."""
+    key = (id(fig), *tag)
+    with _DERIVED_LOCK:
+        hit = _DERIVED.get(key)
+    if hit is not None and hit[0]() is fig:
+        return hit[1]
+    value = make()
+    with _DERIVED_LOCK:
+        _DERIVED[key] = (weakref.ref(fig), value)
+    weakref.finalize(fig, _forget, key)
+    return value
+
+
+def _forget(key: tuple) -> None:
+    with _DERIVED_LOCK:
+        _DERIVED.pop(key, None)
 
 
 def _projector_copy(fig, picture: bool):
-    """``for_projector(fig)``, made once per figure object: figures are cached and shared, so a cached one
-    gets its copy once, and the copy is dropped when the figure is."""
-    key = (id(fig), picture)
-    with _COPIES_LOCK:
-        hit = _COPIES.get(key)
-    if hit is not None and hit[0]() is fig:
-        return hit[1]
-    copy = for_projector(fig, height_scale=PICTURE_SCALE if picture else None)
-    with _COPIES_LOCK:
-        _COPIES[key] = (weakref.ref(fig), copy)
-    weakref.finalize(fig, _forget, key)
-    return copy
+    """``for_projector(fig)``, made once per figure object."""
+    return _per_figure(fig, ("projector", picture),
+                       lambda: for_projector(fig, height_scale=PICTURE_SCALE if picture else None))
 
 
-def _forget(key: tuple[int, bool]) -> None:
-    with _COPIES_LOCK:
-        _COPIES.pop(key, None)
-
-
-def show_chart(container, fig, *, picture: bool = False, **kwargs):
+def show_chart(container, fig, *, picture: bool = False, summary: str | None = None, lang: str = "en",
+               table: bool | list[dict] = True, headers: dict[str, str] | None = None, **kwargs):
     """``container.plotly_chart(fig, **kwargs)``; in projector mode a copy with every text at least 16 px and
     room to fit it (``plots_present.for_projector``). ``picture``: the chart is a picture (a photo to click,
-    a grid of feature maps), drawn twice as tall. ``fig`` itself is never changed (it may be cached)."""
-    if presenting():
-        fig = _projector_copy(fig, picture)
+    a grid of feature maps), drawn twice as tall. ``fig`` itself is never changed (it may be cached).
+
+    ``summary``: the chart's sentence (``chart_text``), shown under it as teaching text (``note``), then the
+    chart's data in a closed expander: ``table`` True for ``chart_text.figure_table(fig, lang, **headers)``,
+    rows of its own, or False for none (a photo). The table is built and sent only while its expander is
+    open (it is keyed by the chart's ``key``), so a closed one costs a page its header alone."""
+    shown = _projector_copy(fig, picture) if presenting() else fig
     # Plotly's toolbar adds 8 Tab stops per chart and covers titles on phones; Streamlit's own element
     # toolbar still offers fullscreen. A call may pass its own ``config`` to bring it back.
     kwargs.setdefault("config", {"displayModeBar": False})
-    return container.plotly_chart(fig, **kwargs)
+    result = container.plotly_chart(shown, **kwargs)
+    if summary is not None:
+        note(summary, container)
+        if table is not False:
+            _data_table(container, fig, table, headers or {}, kwargs.get("key"), lang)
+    return result
+
+
+def _data_table(container, fig, table, headers: dict[str, str], key: str | None, lang: str) -> None:
+    """The chart's data in a closed expander, filled only while open (always, for a chart without a key)."""
+    label = t("chart.table", lang)
+    box = container.expander(label) if key is None else container.expander(label, key=f"{key}_data",
+                                                                               on_change="rerun")
+    if key is not None and not box.open:
+        return
+    if table is True:
+        table = _per_figure(fig, ("table", lang, tuple(sorted(headers.items()))),
+                            lambda: figure_table(fig, lang, **headers))
+    with box:
+        show_table(table, key=f"{key or id(fig)}_data_table")
 
 
 def note(text: str, container=None) -> None:

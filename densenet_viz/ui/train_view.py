@@ -14,6 +14,7 @@ from functools import partial
 import streamlit as st
 
 from ..budget import admit, training_bytes
+from ..chart_text import live_chart_summary, live_table
 from ..config import DenseNetConfig
 from ..errors import UserError
 from ..i18n import t
@@ -121,7 +122,9 @@ def _draw(runs: list[LiveRun], lang: str) -> None:
         st.progress(min(1.0, done), text=_progress_text(run, name, lang))
         if run.error:
             st.error(run.error)
-    show_chart(st, make_live_figure(runs, lang, chance=1 / len(runs[0].data.classes)), key="live_curves")
+    chance = 1 / len(runs[0].data.classes)
+    show_chart(st, make_live_figure(runs, lang, chance=chance), key="live_curves", lang=lang,
+               summary=live_chart_summary(runs, lang, chance), table=live_table(runs, lang))
     rows = [{t("live.col_run", lang): name, t("live.col_config", lang): live_run_label(r, lang),
              t("live.col_params", lang): format_count(r.params),
              t("live.col_epoch_time", lang): f"{r.seconds_per_epoch:.1f} s" if r.seconds_per_epoch else "—",

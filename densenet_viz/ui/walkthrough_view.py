@@ -9,6 +9,13 @@ import streamlit as st
 
 from ..budget import admit
 from ..calibration import NoneOfTheseRule
+from ..chart_text import (
+    class_bar_summary,
+    feature_grid_summary,
+    feature_maps_table,
+    stage_overview_summary,
+    top_entries_summary,
+)
 from ..data import load_image
 from ..explain import none_of_these_rule_text
 from ..explain.gradcam import device_of
@@ -70,7 +77,9 @@ def show_overview(walk: Walkthrough, current: int, name: str, lang: str) -> None
     picture = st.columns([2, 1])[0] if presenting() else st
     crop = t("walk.crop", lang, name=name, size=walk.input_size)
     picture.image(walk.image, caption=crop, width="stretch", alt=crop)
-    show_chart(st, make_stage_overview_figure(walk.stages, current, lang), width="stretch", key="walk_overview")
+    show_chart(st, make_stage_overview_figure(walk.stages, current, lang), width="stretch", key="walk_overview",
+               summary=stage_overview_summary(walk.stages, current, lang), lang=lang,
+               headers={"category": t("chart.col_stage", lang)})
 
 
 def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> None:
@@ -87,23 +96,31 @@ def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> N
     st.markdown(t(f"walk.say_{stage.kind}", lang, **stage.say))
     # Projector mode: the stage gets the full width, three maps to a row and rows twice as tall.
     cols = FEATURE_COLUMNS_PROJECTOR if presenting() else FEATURE_COLUMNS
+    channels = stage.shape[1]
     if stage.active is not None:
         show_chart(st, make_feature_grid_figure(stage.active, lang, cols=cols), picture=True, width="stretch",
-                   key="walk_active")
+                   key="walk_active", summary=feature_grid_summary(stage.active, channels, lang), lang=lang,
+                   table=feature_maps_table(stage.active, lang))
     if stage.newest is not None:
         show_chart(st, make_feature_grid_figure(stage.newest, lang, newest=stage.say, cols=cols), picture=True,
-                   width="stretch", key="walk_newest")
+                   width="stretch", key="walk_newest",
+                   summary=feature_grid_summary(stage.newest, channels, lang, newest=stage.say), lang=lang,
+                   table=feature_maps_table(stage.newest, lang))
     if stage.active is not None:
         note(t("walk.grid_note", lang))
     if stage.kind == "pool":
-        show_chart(st, make_top_entries_figure(stage.vector, 20, lang), width="stretch", key="walk_pooled")
+        show_chart(st, make_top_entries_figure(stage.vector, 20, lang), width="stretch", key="walk_pooled",
+                   summary=top_entries_summary(stage.vector, 20, lang), lang=lang)
     elif stage.kind == "classifier":
         show_chart(st, make_class_bar_figure(stage.vector, walk.class_names, lang), width="stretch",
-                   key="walk_logits")
+                   key="walk_logits", summary=class_bar_summary(stage.vector, walk.class_names, lang), lang=lang,
+                   headers={"category": t("chart.col_class", lang)})
     elif stage.kind == "softmax":
         show_chart(st, make_class_bar_figure(walk.probabilities, walk.class_names, lang, percent=True),
-                   width="stretch", key="walk_probs")
-        show_chart(st, make_top_entries_figure(walk.pooled, 20, lang), width="stretch", key="walk_pooled_final")
+                   width="stretch", key="walk_probs", lang=lang, headers={"category": t("chart.col_class", lang)},
+                   summary=class_bar_summary(walk.probabilities, walk.class_names, lang, percent=True))
+        show_chart(st, make_top_entries_figure(walk.pooled, 20, lang), width="stretch", key="walk_pooled_final",
+                   summary=top_entries_summary(walk.pooled, 20, lang), lang=lang)
         note(t("walk.single_pass" if stage.say.get("flip") else "walk.single_pass_no_flip", lang))
         top, rule = float(walk.probabilities.max()), NoneOfTheseRule.for_card(card)
         if rule.is_flagged(top):

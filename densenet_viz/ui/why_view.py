@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..chart_text import efficiency_summary, gradient_flow_summary, memory_summary
 from ..config import PRESET_INFO, ConfigError, DenseNetConfig
 from ..errors import UserError, user_message
 from ..i18n import t
@@ -36,7 +37,8 @@ def gradient_section(lang: str, device: str, device_text: str) -> None:
     kind = st.radio(t("why.grad_kind", lang), ["outputs", "weights"], key="why_grad_kind", horizontal=True,
                     format_func=lambda k: t(f"why.grad_kind_{k}", lang))
     series = flow.series(kind)
-    show_chart(st, make_gradient_flow_figure(flow, lang, kind), width="stretch", key="why_grad_chart")
+    show_chart(st, make_gradient_flow_figure(flow, lang, kind), width="stretch", key="why_grad_chart",
+               summary=gradient_flow_summary(flow, lang, kind), lang=lang)
     for col, arch in zip(st.columns(len(ARCHS)), ARCHS, strict=True):
         g = series[arch]
         col.metric(t("why.grad_first", lang, arch=names[arch]), f"{g[0]:.2e}",
@@ -53,7 +55,8 @@ def efficiency_section(lang: str, config: DenseNetConfig) -> None:
     st.markdown(t("why.eff_intro", lang))
     models = reference_models_result(lang)
     ours = our_point(config)
-    show_chart(st, make_efficiency_figure(models, ours, lang), width="stretch", key="why_eff_chart")
+    show_chart(st, make_efficiency_figure(models, ours, lang), width="stretch", key="why_eff_chart",
+               summary=efficiency_summary(models, ours, lang), lang=lang)
     values = dict(params=format_count(ours.params), gmacs=f"{ours.gmacs:.3g}")
     if ours.top1 is None:
         note(t("why.eff_ours_caption_unknown", lang, size=ours.input_size, **values))
@@ -105,7 +108,8 @@ def memory_section(lang: str, config: DenseNetConfig, device: str, device_text: 
             st.error(user_message(exc, lang))
     current_depth = cached_plan(mem_config).depth
     show_chart(st, make_memory_figure(curve, measured, current_depth, batch, mem_config.input_size, lang),
-               width="stretch", key="why_mem_chart")
+               width="stretch", key="why_mem_chart", lang=lang,
+               summary=memory_summary(curve, measured, current_depth, batch, mem_config.input_size, lang))
     here = next(p for p in curve if p.depth == current_depth)
     m1, m2, m3 = st.columns(3)
     m1.metric(t("why.mem_plan_naive", lang), format_bytes(here.naive_bytes))

@@ -49,7 +49,9 @@ def test_table_and_code_are_sent_only_while_their_section_is_open():
     at = _open()
     labels = [e.label for e in at.expander]
     assert labels[0].startswith("📘 Lesson, step 3 of 8")  # the lesson panel, then the page's own sections
-    assert labels[1:] == ["Overlay a second configuration", "Per-layer table", "Copy as PyTorch"]
+    # The chart's data (issue 31), then the page's own sections.
+    assert labels[1:] == ["Chart data as a table", "Overlay a second configuration", "Per-layer table",
+                          "Copy as PyTorch"]
     assert not at.code and not tables(at) and not at.get("download_button")
     open_sections(at, "arch_code_open")
     assert len(at.code) == 2 and not tables(at)
