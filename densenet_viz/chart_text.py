@@ -59,6 +59,12 @@ def _seq(value) -> list | None:
     return None
 
 
+def _heading(text: Any) -> str:
+    """An axis or colour-bar title as a column header: its line breaks are only layout (a title wrapped to a
+    phone's width), so they become spaces."""
+    return re.sub(r"\s+", " ", _plain(re.sub(r"<br\s*/?>", " ", str(text))))
+
+
 def _plain(text: Any) -> str:
     """Hover or title text without its HTML: line breaks become " · ", tags go."""
     text = re.sub(r"<br\s*/?>", " · ", str(text))
@@ -76,7 +82,7 @@ def _axis_title(fig, ref: str | None, letter: str) -> str | None:
     text = axis.title.text if axis is not None and axis.title is not None else None
     if not text and suffix:
         return _axis_title(fig, None, letter)
-    return _plain(text) if text else None
+    return _heading(text) if text else None
 
 
 def _axes_hidden(fig) -> bool:
@@ -261,7 +267,7 @@ def _cell_rows(fig, maps, lang, value, text) -> list[dict]:
         y_header = _axis_title(fig, tr.yaxis, "y") or t("chart.col_row", lang)
         x_header = _axis_title(fig, tr.xaxis, "x") or t("chart.col_column", lang)
         colorbar = tr.colorbar.title.text if tr.colorbar is not None and tr.colorbar.title is not None else None
-        z_header = value or (_plain(colorbar) if colorbar else None) or (_plain(tr.name) if tr.name else None) \
+        z_header = value or (_heading(colorbar) if colorbar else None) or (_plain(tr.name) if tr.name else None) \
             or t("chart.col_value", lang)
         cells = np.asarray(tr.text, dtype=object) if tr.text is not None and not isinstance(tr.text, str) else None
         shown = cells is not None and cells.shape == z.shape and (

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from . import palette
 from .config import FIELDS, DenseNetConfig
+from .fit_text import AXIS_TITLE_PX, fit_title, wrap
 from .i18n import t
 from .plan import DTYPE_BYTES, Plan, Stage, format_bytes, format_count, plan_network
 from .plan import stages as plan_stages
@@ -28,6 +29,10 @@ COMPARE_COLOR = palette.SOURCE
 HW_COLOR = palette.OTHER
 TRANSITION_COLOR = palette.TRANSITION
 BLOCK_FILLS = ("rgba(0,114,178,0.08)", "rgba(230,159,0,0.10)")  # blue / orange tints, each block labelled
+BLOCK_LABEL_ROW_PX = 16  # block labels alternate between two rows above the chart, this far apart
+# Room under the growth chart's plot (px): tick labels and the two-line axis title; the in-browser controls;
+# the legend of a compared config (three rows on a phone).
+BELOW_PLOT_PX, CONTROLS_PX, LEGEND_PX = 84, 112, 66
 
 
 # ------------------------------------------------------------------------------------- growth series
@@ -78,8 +83,8 @@ def _hover_data(series: GrowthSeries, lang: str) -> list[list]:
 
 
 def _k_title(plan: Plan, lang: str, label: str = "") -> str:
-    return t("arch.growth_title", lang, k=plan.config.growth_rate, params=format_count(plan.params),
-             final=plan.final_channels) + (f" · {label}" if label else "")
+    return wrap(t("arch.growth_title", lang, k=plan.config.growth_rate, params=format_count(plan.params),
+                  final=plan.final_channels) + (f" · {label}" if label else ""))
 
 
 def _block_spans(series: GrowthSeries) -> list[tuple[int, float, float, int]]:
@@ -136,17 +141,23 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
     for i, (b, x0, x1, hw) in enumerate(_block_spans(series)):
         shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
                        "fillcolor": BLOCK_FILLS[i % 2], "line": {"width": 0}, "layer": "below"})
+        # Every other label one line higher: short blocks (block 1 has 6 layers of 121's 61) put neighbouring
+        # labels closer together than their width on a phone.
         annotations.append({"x": (x0 + x1) / 2, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom",
-                            "showarrow": False, "text": t("arch.block_label", lang, b=b, hw=hw),
-                            "font": {"size": 11}})
+                            "yshift": BLOCK_LABEL_ROW_PX * (i % 2), "showarrow": False,
+                            "text": t("arch.block_label", lang, b=b, hw=hw), "font": {"size": 11}})
     for x, stage in zip(series.x, series.stages, strict=True):
         if stage == "transition":
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
                            "line": {"color": TRANSITION_COLOR, "width": 1, "dash": "dot"}})
 
+    bottom = BELOW_PLOT_PX + (CONTROLS_PX if in_browser else 0) + (LEGEND_PX if compare is not None else 0)
     layout = dict(
-        title={"text": _k_title(plan, lang)},
-        xaxis={"title": {"text": t("arch.x_position", lang)}, "range": [0.5, len(series.x) + 0.5],
+        # The two-line title hangs from the chart's top edge, clear of the two rows of block labels below it;
+        # plotly.js centres a multi-line title's lines on its anchor, hence about 0.7 em more padding.
+        title={"text": _k_title(plan, lang), "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 18}},
+        xaxis={"title": {"text": wrap(t("arch.x_position", lang), font_px=AXIS_TITLE_PX)},
+               "range": [0.5, len(series.x) + 0.5],
                "automargin": False},
         # Fixed ranges: the play animation draws partial traces, and autorange would jump while it runs.
         # Fixed margins (automargin off on all three axes): Streamlit's theme turns automargin on, and then
@@ -161,8 +172,10 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
                 "showgrid": False, "tickvals": sorted(set(series.hw)), "automargin": False,
                 "ticktext": [str(v) for v in sorted(set(series.hw))]},
         shapes=shapes, annotations=annotations, hovermode="closest", showlegend=compare is not None,
-        legend={"orientation": "h", "y": -0.45 if in_browser else -0.15, "x": 0},
-        margin={"t": 70, "b": 60, "l": 80, "r": 70}, height=520 if in_browser else 440,
+        # Below the plot, in rows that fit a phone: the axis' two-line title, then the in-browser controls
+        # (▶ Play, then the k slider across the whole width), then the legend at the chart's bottom edge.
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        margin={"t": 100, "b": bottom, "l": 80, "r": 60}, height=100 + (340 if in_browser else 304) + bottom,
     )
     if in_browser:
         sweep = growth_sweep(config, ks)
@@ -175,8 +188,9 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
                          {"title.text": _k_title(sweep[k], lang), "yaxis.range": _y_range(sweep[k], compare_top)},
                          [0]],
             })
-        layout["sliders"] = [{"active": ks.index(config.growth_rate), "pad": {"t": 50}, "steps": steps,
-                              "currentvalue": {"prefix": t("arch.slider_prefix", lang)}, "x": 0.2, "len": 0.8}]
+        layout["sliders"] = [{"active": ks.index(config.growth_rate), "pad": {"t": BELOW_PLOT_PX + 44},
+                              "steps": steps, "currentvalue": {"prefix": t("arch.slider_prefix", lang)},
+                              "x": 0, "len": 1}]
         n = len(series.x)
         stride = max(1, math.ceil(n / MAX_PLAY_FRAMES))
         ends = list(range(1, n + 1, stride))
@@ -190,7 +204,7 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
                       for j in ends]
         layout["updatemenus"] = [{
             "type": "buttons", "direction": "left", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-            "pad": {"t": 62, "r": 10},
+            "pad": {"t": BELOW_PLOT_PX, "r": 10},
             "showactive": False,
             "buttons": [
                 {"label": t("arch.play", lang), "method": "animate",
@@ -234,7 +248,9 @@ def make_flow_figure(plan: Plan, lang: str = "en") -> go.Figure:
     ), row=1, col=1)
     fig.add_trace(go.Scatter(
         x=labels, y=[s.hw for s in stages], mode="lines+markers+text", name=t("trans.hw", lang),
-        line={"color": MAIN_COLOR}, text=[f"{s.hw}×{s.hw}" for s in stages], textposition="top right",
+        # Labelled where the size changes: equal neighbours' labels would sit on each other on a phone.
+        line={"color": MAIN_COLOR}, textposition="top right",
+        text=[f"{s.hw}×{s.hw}" if i == 0 or s.hw != stages[i - 1].hw else "" for i, s in enumerate(stages)],
         cliponaxis=False, hovertemplate="%{x}: %{y}×%{y}<extra></extra>",
     ), row=2, col=1)
     fig.update_yaxes(title_text=t("arch.y_channels", lang), rangemode="tozero", row=1, col=1)
@@ -259,9 +275,11 @@ def make_flow_memory_figure(plan: Plan, batch_size: int = 1, dtype: str = "float
         text=[format_bytes(b) for b in nbytes], textposition="outside", customdata=[s.elements for s in stages],
         hovertemplate="%{x}: %{customdata:,} " + t("trans.unit_elements", lang) + " = %{text}<extra></extra>",
     ))
+    title, top = fit_title(t("trans.memory_title", lang, batch=batch_size, dtype=dtype), 60)
     fig.update_layout(
-        title={"text": t("trans.memory_title", lang, batch=batch_size, dtype=dtype)},
-        yaxis={"title": {"text": t("arch.memory_axis", lang)}, "rangemode": "tozero"},
-        height=380, margin={"t": 60, "b": 40},
+        title={"text": title}, yaxis={"title": {"text": t("arch.memory_axis", lang)}, "rangemode": "tozero"},
+        # Stage names upright when they do not fit level: slanted ones reach over their neighbours' places.
+        xaxis={"autotickangles": [0, 90]}, height=320 + top, margin={"t": top, "b": 40},
+        uniformtext={"minsize": 10, "mode": "hide"},  # a size label too small to read on a phone is left out
     )
     return fig

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from . import palette
 from .explain import PLOTLY_COLORSCALES, DeletionCurve
+from .fit_text import fit_title
 from .i18n import class_label, t
 from .occlusion import GREY
 
@@ -46,27 +47,36 @@ def make_top5_figure(top5: list[tuple[str, float]], lang: str = "en", highlight:
     return fig
 
 
-def make_cam_strip_figure(maps: dict[str, np.ndarray], lang: str = "en", colormap: str = "viridis") -> go.Figure:
+def make_cam_strip_figure(maps: dict[str, np.ndarray], lang: str = "en", colormap: str = "viridis",
+                          cols: int = 2) -> go.Figure:
     """One heat map per layer at its *own* resolution (e.g. 56², 28², 14², 7²), so the coarsening shows.
 
-    ``maps``: layer -> (h, w) raw CAM; each is normalised by its own maximum for colour.
+    ``maps``: layer -> (h, w) raw CAM; each is normalised by its own maximum for colour. ``cols`` maps to a
+    row: the server does not know the screen's width, and two to a row stay wide enough on a phone.
     """
     names = list(maps)
-    # The size on a line of its own: four one-line titles side by side overlap at 16 px (projector mode).
+    cols = max(1, min(cols, len(names)))
+    rows = max(1, -(-len(names) // cols))
+    # The size on a line of its own: two one-line titles side by side overlap at 16 px (projector mode).
     titles = [f"{layer_label(n, lang).split(' · ')[0]}<br>{maps[n].shape[0]}×{maps[n].shape[1]}" for n in names]
-    fig = make_subplots(rows=1, cols=max(1, len(names)), subplot_titles=titles, horizontal_spacing=0.03)
-    for i, name in enumerate(names, start=1):
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.04,
+                        vertical_spacing=0.16 if rows > 1 else 0.0)
+    for i, name in enumerate(names):
+        row, col = divmod(i, cols)
         m = np.asarray(maps[name], dtype=np.float32)
         top = float(m.max()) if m.size else 0.0
         z = m / top if top > 0 else np.zeros_like(m)
+        # The colour bar lies below the maps: beside them it would take a phone's width from the maps.
         fig.add_trace(go.Heatmap(z=z, zmin=0, zmax=1, colorscale=PLOTLY_COLORSCALES.get(colormap, "Viridis"),
-                                 showscale=i == len(names), name=name,
+                                 showscale=i == len(names) - 1, name=name,
+                                 colorbar=dict(orientation="h", y=0, yanchor="top", ypad=8, thickness=10, len=0.6),
                                  hovertemplate="x=%{x}, y=%{y}: %{z:.2f}<extra>" + name + "</extra>"),
-                      row=1, col=i)
-        fig.update_xaxes(showticklabels=False, constrain="domain", row=1, col=i)
-        fig.update_yaxes(showticklabels=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}",
-                         row=1, col=i)
-    fig.update_layout(height=280, margin=dict(l=8, r=8, t=60, b=8))
+                      row=row + 1, col=col + 1)
+        fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="", constrain="domain",
+                         row=row + 1, col=col + 1)
+        fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="", autorange="reversed",
+                         scaleanchor=f"x{'' if i == 0 else i + 1}", row=row + 1, col=col + 1)
+    fig.update_layout(height=60 + 250 * rows, margin=dict(l=8, r=8, t=48, b=48))
     return fig
 
 
@@ -77,10 +87,12 @@ def make_deletion_figure(curve: DeletionCurve, random_curve: DeletionCurve, cls:
     for c, key, dash in ((curve, "explain.method_gradcam", "solid"), (random_curve, "explain.deletion_random", "dash")):
         fig.add_trace(go.Scatter(x=list(c.fractions), y=list(c.probs), mode="lines+markers",
                                  name=f"{t(key, lang)} (AUC {c.auc:.3f})", line=dict(dash=dash)))
-    fig.update_layout(title=t("explain.deletion_title", lang, cls=cls), height=300, margin=dict(l=8, r=8, t=40, b=8),
+    title, top = fit_title(t("explain.deletion_title", lang, cls=cls), 40)
+    # The legend at the chart's bottom edge, under the axis title: its two entries take two rows on a phone.
+    fig.update_layout(title=title, height=340 + top, margin=dict(l=8, r=8, t=top, b=100),
                       xaxis=dict(range=[0, 1], tickformat=".0%", title=t("explain.deletion_x", lang)),
                       yaxis=dict(range=[0, 1.02], title=t("explain.deletion_y", lang)),
-                      legend=dict(orientation="h", y=-0.25))
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"))
     return fig
 
 
@@ -129,8 +141,8 @@ def make_confusion_figure(confusion, class_names, lang: str = "en") -> go.Figure
     hover = t("mistakes.hover", lang, true="%{y}", pred="%{x}", count="%{text}", share="%{z:.0%}")
     fig = go.Figure(go.Heatmap(z=share, x=names, y=names, text=counts, texttemplate="%{text}", zmin=0, zmax=1,
                                colorscale="Blues", showscale=False, hovertemplate=hover + "<extra></extra>"))
-    fig.update_layout(title=t("mistakes.matrix_title", lang), height=120 + 48 * len(names),
-                      margin=dict(l=8, r=8, t=40, b=8),
+    title, top = fit_title(t("mistakes.matrix_title", lang), 40)
+    fig.update_layout(title=title, height=80 + top + 48 * len(names), margin=dict(l=8, r=8, t=top, b=8),
                       xaxis=dict(title=t("mistakes.predicted", lang), side="bottom", constrain="domain"),
                       yaxis=dict(title=t("mistakes.true", lang), autorange="reversed", scaleanchor="x"))
     return fig

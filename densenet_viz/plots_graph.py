@@ -8,6 +8,7 @@ import math
 import plotly.graph_objects as go
 
 from . import palette
+from .fit_text import fit_title
 from .graph import BlockGraph, ReuseMatrix
 from .i18n import t
 from .plots import COMPARE_COLOR, MAIN_COLOR, TRANSITION_COLOR
@@ -92,11 +93,13 @@ def make_block_graph_figure(graph: BlockGraph, lang: str = "en", selected: int |
     ))
     title = "" if compact else t("concat.graph_title", lang, b=graph.block, n=graph.shown_layers,
                                   edges=len(graph.dense_edges), k=graph.growth_rate, c0=graph.in_channels)
+    one_line_top = 50 if title else 5
+    title, top = fit_title(title, one_line_top)  # a longer title gets more room, not less of the graph's
     fig.update_layout(
-        title={"text": title}, height=height, hovermode="closest", plot_bgcolor="white",
+        title={"text": title}, height=height + top - one_line_top, hovermode="closest", plot_bgcolor="white",
         xaxis={"visible": False, "range": [-0.7, span + 0.7]},
         yaxis={"visible": False, "range": [-0.12, 1.04]},
-        margin={"t": 50 if title else 5, "b": 5, "l": 5, "r": 5},
+        margin={"t": top, "b": 5, "l": 5, "r": 5},
         legend={"orientation": "h", "y": 0, "x": 0.5, "xanchor": "center", "yanchor": "top"},
     )
     return fig
@@ -129,7 +132,8 @@ def make_composition_figure(graph: BlockGraph, lang: str = "en", selected: int |
         barmode="stack", bargap=0.1, height=380, title={"text": t("concat.composition_title", lang, b=graph.block)},
         xaxis={"title": {"text": t("concat.x_target", lang)}},
         yaxis={"title": {"text": t("arch.y_channels", lang)}}, margin={"t": 50, "b": 40},
-        legend={"font": {"size": 10}},
+        # Below the chart: beside it, the legend would take a third of a phone's width from the bars.
+        legend={"font": {"size": 10}, "orientation": "h", "y": -0.22, "yanchor": "top"},
     )
     return fig
 
@@ -161,10 +165,11 @@ def make_resnet_block_figure(width: int, n_layers: int, lang: str = "en", height
         textposition="bottom center", hoverinfo="text", showlegend=False, name="nodes",
         hovertext=[t("concat.resnet_hover", lang, i=i, width=width) for i in xs],
     ))
+    title, top = fit_title(t("concat.resnet_title", lang, width=width), 50)
     fig.update_layout(
-        title={"text": t("concat.resnet_title", lang, width=width)}, height=height, plot_bgcolor="white",
+        title={"text": title}, height=height + top - 50, plot_bgcolor="white",
         xaxis={"visible": False, "range": [-0.7, n + 0.7]}, yaxis={"visible": False, "range": [-0.25, 0.45]},
-        margin={"t": 50, "b": 5, "l": 5, "r": 5}, legend={"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right"},
+        margin={"t": top, "b": 5, "l": 5, "r": 5}, legend={"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right"},
     )
     return fig
 
@@ -194,7 +199,9 @@ def make_reuse_heatmap(matrix: ReuseMatrix, lang: str = "en", title: str = "") -
               for j, v in enumerate(row)] for s, row in enumerate(matrix.values)]
     fig = go.Figure(go.Heatmap(
         z=[list(r) for r in matrix.values], x=targets, y=sources, colorscale="Viridis", zmin=0, zmax=1,
-        hovertext=hover, hoverinfo="text", colorbar={"title": {"text": t("concat.reuse_colorbar", lang)}},
+        hovertext=hover, hoverinfo="text",
+        # Tick labels below their ticks: centred on it, the top one ("1") reaches up into the bar's title.
+        colorbar={"title": {"text": t("concat.reuse_colorbar", lang)}, "ticklabelposition": "outside bottom"},
     ))
     fig.update_layout(
         title={"text": title}, height=420, margin={"t": 50, "b": 40},

@@ -15,6 +15,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from .fit_text import LINE_EM
+
 MIN_PX = 16  # the smallest chart text readable from the back of a classroom (issue 30)
 PLOTLY_FONT_PX = 12  # plotly.js's default font size, which a figure without layout.font.size inherits
 PLOTLY_HEIGHT_PX = 450  # plotly.js's default figure height
@@ -68,9 +70,12 @@ def for_projector(fig: go.Figure, min_px: int = MIN_PX, height_scale: float | No
     if isinstance(layout.get("title"), dict) and layout["title"].get("text"):
         layout["title"].setdefault("automargin", True)  # a longer title pushes the plot down, never onto it
         # Streamlit hangs the title from the chart's top edge (y=1, yanchor top, no padding), which leaves the
-        # top of its line box, where CJK glyphs and accents reach, 0.3 em outside the chart.
+        # top of its line box, where CJK glyphs and accents reach, 0.3 em outside the chart; plotly.js centres
+        # the lines of a multi-line title on that edge, so each further line moves it up half a line more.
+        extra_lines = str(layout["title"]["text"]).count("<br>")
+        pad_em = 0.4 + extra_lines * LINE_EM / 2
         layout["title"].update(yref="container", y=1, yanchor="top",
-                               pad={**layout["title"].get("pad", {}), "t": round(min_px * TITLE_GROWTH * 0.4)})
+                               pad={**layout["title"].get("pad", {}), "t": round(min_px * TITLE_GROWTH * pad_em)})
     for name in axis_keys(spec):
         if name.startswith("x") and _long_categories(spec, name, min_px):
             layout[name]["tickangle"] = -90  # upright labels take no room from their neighbours

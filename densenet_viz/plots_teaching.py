@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import palette
+from .fit_text import LINE_EM, PHONE_CHART_PX, fit_title, text_em
 from .i18n import class_label, t
 from .live_summary import short_run_names
 from .memory import MeasuredMemory, MemoryPoint
@@ -48,6 +49,7 @@ def make_feature_grid_figure(maps: FeatureMaps, lang: str = "en", newest: dict |
     last layer added."""
     labels = _map_labels(maps, lang) if newest is None else [t("walk.map_label", lang, c=c) for c in maps.channels]
     title = t("walk.newest_title", lang, **newest) if newest is not None else t("walk.active_title", lang)
+    title, top = fit_title(title, 50 if title else 30, keep_bottom=True)
     n = len(maps)
     cols = max(1, min(cols, n))
     rows = max(1, math.ceil(n / cols))
@@ -63,8 +65,7 @@ def make_feature_grid_figure(maps: FeatureMaps, lang: str = "en", newest: dict |
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
     fig.update_layout(title=title or None, coloraxis={"colorscale": "Viridis", "cmin": 0, "cmax": 1,
                                                       "showscale": False},
-                      height=150 * rows + (60 if title else 30), margin={"l": 5, "r": 5, "t": 50 if title else 30,
-                                                                          "b": 5})
+                      height=150 * rows + top + (10 if title else 0), margin={"l": 5, "r": 5, "t": top, "b": 5})
     fig.update_annotations(font_size=11)
     return fig
 
@@ -73,11 +74,12 @@ def make_top_entries_figure(vector: np.ndarray, n: int = 20, lang: str = "en") -
     """Bar chart of the ``n`` largest entries of the pooled feature ``vector``, largest first."""
     title, xlabel, ylabel = (t("walk.pooled_title", lang, c=len(vector)), t("walk.channel", lang),
                              t("walk.mean_value", lang))
+    title, top = fit_title(title, 50)
     idx, values = top_entries(vector, n)
     fig = go.Figure(go.Bar(x=[f"#{i}" for i in idx], y=values, marker_color=palette.DENSE_BLOCK,
                            hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
-    fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel, height=320,
-                      margin={"l": 40, "r": 10, "t": 50, "b": 40})
+    fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel, height=270 + top,
+                      margin={"l": 40, "r": 10, "t": top, "b": 40})
     fig.update_xaxes(type="category")
     return fig
 
@@ -109,7 +111,7 @@ def make_stage_overview_figure(stages: tuple[WalkStage, ...], current: int, lang
     fig = go.Figure(go.Bar(x=labels, y=ch, marker_color=colours, customdata=hover,
                            hovertemplate="%{x}<br>%{customdata}<extra></extra>"))
     fig.update_layout(yaxis_title=ylabel, height=220, margin={"l": 40, "r": 10, "t": 10, "b": 40})
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", dtick=1)  # powers of ten only: 2 and 5 between them collide in 220 px
     return fig
 
 
@@ -117,7 +119,7 @@ def make_gradient_flow_figure(flow: GradientFlow, lang: str = "en", kind: str = 
     """Gradient norm at every layer (log scale), one line per architecture; ``kind`` "outputs" plots
     dLoss/d(layer output), "weights" dLoss/dW."""
     names = {a: t(f"why.arch_{a}", lang) for a in flow.series(kind)}
-    title = t("why.grad_title", lang, depth=flow.depth, width=flow.width)
+    title, top = fit_title(t("why.grad_title", lang, depth=flow.depth, width=flow.width), 50)
     xlabel, ylabel, layer = t("why.grad_x", lang), t(f"why.grad_y_{kind}", lang), t("why.grad_hover_layer", lang)
     fig = go.Figure()
     for arch, norms in flow.series(kind).items():
@@ -127,50 +129,110 @@ def make_gradient_flow_figure(flow: GradientFlow, lang: str = "en", kind: str = 
                                  line={"color": ARCH_COLOURS.get(arch), "dash": ARCH_DASHES.get(arch)},
                                  marker={"size": 5},
                                  hovertemplate=layer + " %{x}: %{y:.3e}<extra>" + names[arch] + "</extra>"))
-    fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel, height=420,
-                      legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
+    fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel, height=370 + top,
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": top, "b": 40})
     fig.update_yaxes(type="log", exponentformat="power")
     return fig
 
 
+# The efficiency chart's panels, one above the other, each about this big (plot area, px) on a phone.
+EFF_PANEL_PX = (PHONE_CHART_PX - 60, 185)  # measured: the legend takes two rows there
+EFF_WIDE_PX = (900, 250)  # and on a laptop; point labels are placed to be apart at both sizes
+EFF_LABEL_PX = 10
+EFF_MARKER_PX = 10
+EFF_LABEL_GAP_PX = 6  # between a point's centre and its label (the marker's radius)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """The area two boxes (x0, y0, x1, y1) share, with 2 px of room around each."""
+    dx = min(a[2], b[2]) - max(a[0], b[0]) + 4
+    dy = min(a[3], b[3]) - max(a[1], b[1]) + 4
+    return max(dx, 0.0) * max(dy, 0.0)
+
+
+def _label_sides(points: list[tuple[float, float, str]], x_range: tuple[float, float],
+                 y_range: tuple[float, float], others: tuple[tuple[float, float, float], ...] = ()) -> list[str]:
+    """"top center" or "bottom center" for each point's label (x, y, text; x on a log axis with ``x_range`` in
+    log10, y linear): left to right, each label takes the side where it covers the least of the labels placed
+    so far and of the markers (the points' own and ``others``: x, y, radius in px), on a phone's panel and on
+    a laptop's (above when both sides are free)."""
+    height = LINE_EM * EFF_LABEL_PX
+    sizes = (EFF_PANEL_PX, EFF_WIDE_PX)
+
+    def at(x: float, y: float, size: tuple[int, int]) -> tuple[float, float]:
+        return ((math.log10(x) - x_range[0]) / (x_range[1] - x_range[0]) * size[0],
+                (y - y_range[0]) / (y_range[1] - y_range[0]) * size[1])
+
+    markers = [(x, y, EFF_MARKER_PX / 2) for x, y, _ in points] + list(others)
+    sides = [""] * len(points)
+    placed: list[dict[tuple[int, int], tuple[float, ...]]] = []
+    for i in sorted(range(len(points)), key=lambda j: points[j][0]):
+        x, y, text = points[i]
+        half = text_em(text) * EFF_LABEL_PX / 2
+        boxes: dict[str, dict[tuple[int, int], tuple[float, ...]]] = {"top center": {}, "bottom center": {}}
+        for size in sizes:
+            cx, cy = at(x, y, size)
+            low, high = cy + EFF_LABEL_GAP_PX, cy - EFF_LABEL_GAP_PX
+            boxes["top center"][size] = (cx - half, low, cx + half, low + height)
+            boxes["bottom center"][size] = (cx - half, high - height, cx + half, high)
+        obstacles = [*placed, *({size: (*(c - r for c in at(mx, my, size)), *(c + r for c in at(mx, my, size)))
+                                 for size in sizes} for j, (mx, my, r) in enumerate(markers) if j != i)]
+        sides[i] = min(boxes, key=lambda side: sum(_overlap(boxes[side][size], box[size])
+                                                    for box in obstacles for size in sizes))
+        placed.append(boxes[sides[i]])
+    return sides
+
+
 def make_efficiency_figure(models: list[ReferenceModel], ours: OurPoint, lang: str = "en") -> go.Figure:
-    """Two panels, ImageNet top-1 against parameters and against GMACs (log x); our DenseNet as a point
-    where its accuracy is published, else as a dashed line at its size (its accuracy is unknown)."""
+    """Two panels, one above the other: ImageNet top-1 against parameters and against GMACs (log x); our
+    DenseNet as a point where its accuracy is published, else as a dashed line at its size (its accuracy is
+    unknown). Each model is named beside its point, above or below it so no two names overlap."""
     labels = {key: t(f"why.eff_{key}", lang) for key in ("params_title", "macs_title", "params_axis", "macs_axis",
                                                            "top1_axis", "ours_unknown")}
     labels["ours"] = t("why.eff_ours", lang, title=ours.preset_title or "")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[labels["params_title"], labels["macs_title"]],
-                        horizontal_spacing=0.08)
-    for col, attr, scale in ((1, "params", 1e6), (2, "gmacs", 1.0)):
+    # One above the other: side by side, each panel would be 140 px wide on a phone.
+    fig = make_subplots(rows=2, cols=1, subplot_titles=[labels["params_title"], labels["macs_title"]],
+                        vertical_spacing=0.18)
+    top1 = [m.top1 for m in models] + ([ours.top1] if ours.top1 is not None else [])
+    # Fixed ranges, so the labels' places can be worked out here.
+    y_range = (min(top1) - 1.0, max(top1) + 1.5)
+    for row, attr, scale in ((1, "params", 1e6), (2, "gmacs", 1.0)):
+        ours_x = (ours.params / 1e6) if row == 1 else ours.gmacs
+        xs = [getattr(m, attr) / scale for m in models] + ([ours_x] if ours_x > 0 else [])
+        x_range = (math.log10(min(xs)) - 0.12, math.log10(max(xs)) + 0.15)
+        star = ((ours_x, ours.top1, 9.0),) if ours.top1 is not None else ()
+        sides = dict(zip((m.name for m in models), _label_sides(
+            [(getattr(m, attr) / scale, m.top1, m.name) for m in models], x_range, y_range, star), strict=True))
         for family in FAMILY_COLOURS:
             group = [m for m in models if m.family == family]
             if not group:
                 continue
             fig.add_trace(go.Scatter(
                 x=[getattr(m, attr) / scale for m in group], y=[m.top1 for m in group], mode="markers+text",
-                text=[m.name for m in group], textposition="top center", textfont={"size": 10},
-                marker={"size": 10, "color": FAMILY_COLOURS[family]}, name=family, legendgroup=family,
-                showlegend=col == 1,
-                hovertemplate="%{text}: %{x:.3g}, top-1 %{y:.2f}%<extra></extra>"), row=1, col=col)
-        x = (ours.params / 1e6) if col == 1 else ours.gmacs
+                text=[m.name for m in group], textposition=[sides[m.name] for m in group],
+                textfont={"size": EFF_LABEL_PX}, cliponaxis=False,
+                marker={"size": EFF_MARKER_PX, "color": FAMILY_COLOURS[family]}, name=family, legendgroup=family,
+                showlegend=row == 1,
+                hovertemplate="%{text}: %{x:.3g}, top-1 %{y:.2f}%<extra></extra>"), row=row, col=1)
         if ours.top1 is not None:
-            fig.add_trace(go.Scatter(x=[x], y=[ours.top1], mode="markers", name=labels["ours"],
+            fig.add_trace(go.Scatter(x=[ours_x], y=[ours.top1], mode="markers", name=labels["ours"],
                                      marker={"size": 18, "symbol": "star", "color": OURS_COLOUR,
                                              "line": {"width": 1, "color": "black"}},
-                                     legendgroup="ours", showlegend=col == 1,
+                                     legendgroup="ours", showlegend=row == 1, cliponaxis=False,
                                      hovertemplate=labels["ours"] + ": %{x:.3g}, top-1 %{y:.2f}%<extra></extra>"),
-                          row=1, col=col)
-        elif x > 0:
-            fig.add_vline(x=x, line_dash="dash", line_color=OURS_COLOUR, row=1, col=col)
-            fig.add_trace(go.Scatter(x=[x], y=[min(m.top1 for m in models)], mode="markers",
+                          row=row, col=1)
+        elif ours_x > 0:
+            fig.add_vline(x=ours_x, line_dash="dash", line_color=OURS_COLOUR, row=row, col=1)
+            fig.add_trace(go.Scatter(x=[ours_x], y=[min(m.top1 for m in models)], mode="markers",
                                      marker={"size": 14, "symbol": "star-open", "color": OURS_COLOUR},
-                                     name=labels["ours_unknown"], legendgroup="ours", showlegend=col == 1,
+                                     name=labels["ours_unknown"], legendgroup="ours", showlegend=row == 1,
                                      hovertemplate=labels["ours_unknown"] + ": %{x:.3g}<extra></extra>"),
-                          row=1, col=col)
-    fig.update_xaxes(type="log", title_text=labels["params_axis"], row=1, col=1)
-    fig.update_xaxes(type="log", title_text=labels["macs_axis"], row=1, col=2)
-    fig.update_yaxes(title_text=labels["top1_axis"], row=1, col=1)
-    fig.update_layout(height=460, legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
+                          row=row, col=1)
+        fig.update_xaxes(type="log", range=list(x_range), row=row, col=1,
+                         title_text=labels["params_axis" if row == 1 else "macs_axis"])
+        fig.update_yaxes(title_text=labels["top1_axis"], range=list(y_range), row=row, col=1)
+    fig.update_layout(height=720, legend={"orientation": "h", "y": -0.1, "yanchor": "top"},
+                      margin={"l": 50, "r": 10, "t": 50, "b": 40})
     return fig
 
 
@@ -179,7 +241,7 @@ def make_memory_figure(curve: list[MemoryPoint], measured: MeasuredMemory | None
     """Activation memory (MiB) against depth: the plan's naive and shared storage, plus measurements."""
     labels = {key: t(f"why.mem_{key}", lang) for key in ("x", "y", "naive", "shared", "measured_naive",
                                                            "measured_shared")}
-    labels["title"] = t("why.mem_title", lang, batch=batch_size, size=input_size)
+    labels["title"], top = fit_title(t("why.mem_title", lang, batch=batch_size, size=input_size), 50)
     mib = 2.0**20
     depth = [p.depth for p in curve]
     fig = go.Figure()
@@ -196,8 +258,8 @@ def make_memory_figure(curve: list[MemoryPoint], measured: MeasuredMemory | None
                                  name=labels["measured_shared"],
                                  marker={"symbol": "cross", "size": 12, "color": _OI["blue"]}))
     fig.add_vline(x=current_depth, line_dash="dot", line_color="grey")
-    fig.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=labels["y"], height=420,
-                      legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
+    fig.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=labels["y"], height=370 + top,
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": top, "b": 40})
     return fig
 
 

@@ -40,7 +40,7 @@ from ..model import cam_layer_names
 from ..plan import plan_network
 from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
 from ..weights import EXAMPLE_CREDITS, ModelCard, example_credits
-from .present import note, picture_cells, presenting, show_chart
+from .present import note, picture_cells, presenting, show_chart, side_by_side
 from .serving import CACHED_PHOTOS, inference_worker, wait_for
 from .state import session_is_new
 
@@ -270,11 +270,14 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
         note(none_of_these_rule_text(card, lang))
     st.markdown(f"**{t('explain.strip_title', lang)}**")
     strip_summary = cam_strip_summary({n: exp.raw[n] for n in block_end_layers(list(exp.raw))}, cls, lang)
-    show_chart(st, _strip_figure(key, exp.target, lang, view.cmap, res), key=f"ex_strip_{i}",
+    # Maps two to a row: half the page wide beside their note, or the whole width of a phone (Streamlit stacks
+    # columns there) or of a projector (side_by_side stacks them).
+    c_strip, c_strip_note = side_by_side([1, 1])
+    show_chart(c_strip, _strip_figure(key, exp.target, lang, view.cmap, res), width="stretch", key=f"ex_strip_{i}",
                summary=strip_summary, lang=lang, table=False)
     ends = block_end_layers(cam_layer_names(card.config))
     note(t("explain.strip_caption", lang, sizes=" → ".join(f"{exp.raw[n].shape[0]}×{exp.raw[n].shape[1]}"
-                                                            for n in ends)))
+                                                            for n in ends)), container=c_strip_note)
     worker = inference_worker(weights)
     if view.extras:
         st.markdown(f"**{t('explain.extras_title', lang)}**")

@@ -51,7 +51,7 @@ def test_depth_and_batch_norm_from_the_form(at):
     assert not at.exception
     grad = charts(at)["why_grad_chart"]
     assert all(len(decode(tr["y"])) == 12 for tr in grad["data"])
-    assert EN["why.grad_title"].format(depth=12, width=12) == grad["layout"]["title"]["text"]
+    assert EN["why.grad_title"].format(depth=12, width=12) == grad["layout"]["title"]["text"].replace("<br>", " ")
 
 
 def test_efficiency_chart_follows_the_sidebar(at):

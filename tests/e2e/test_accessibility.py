@@ -6,9 +6,12 @@ audit prints the table in docs/accessibility.md: ``python -m bench.a11y_audit --
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bench.a11y_audit import (
+    STREAMLIT_TEXTS,
     answer_lesson_wrong,
     audit,
     audit_after,
@@ -17,7 +20,7 @@ from bench.a11y_audit import (
     train_small_network,
     upload_photo,
 )
-from bench.harness import PAGES
+from bench.harness import PAGES, choose_upload
 from densenet_viz.i18n import t
 from densenet_viz.ui.a11y import HTML_LANG, page_title
 
@@ -90,3 +93,19 @@ def test_finished_training_run_passes_axe(tall_page, warm_server, lang):
     found = audit_after(train_small_network, tall_page, warm_server.url, lang)
     assert t("live.state_done", lang, label="") in tall_page.locator('[data-testid="stMain"]').inner_text()
     assert blocking(found) == []
+
+
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?:[ '-][A-Za-z]{2,}){2,}")  # three or more English words in a row
+NAMES = ("Guided Grad-CAM", "van der Maaten")  # a method's and an author's name stay as they are
+
+
+@pytest.mark.parametrize("path", ["", "architecture", "explain", "walkthrough"], ids=["home", "architecture",
+                                                                                       "explain", "walkthrough"])
+def test_chinese_pages_have_no_english_sentences_but_streamlits_own(tall_page, warm_server, path):
+    open_page(tall_page, warm_server.url, path, "zh")
+    if path == "explain":
+        choose_upload(tall_page, "zh")
+    text = tall_page.locator("body").inner_text()
+    for own in (*STREAMLIT_TEXTS, *NAMES):
+        text = text.replace(own, "")
+    assert ENGLISH_PHRASE.findall(text) == [], ENGLISH_PHRASE.findall(text)

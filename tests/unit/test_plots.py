@@ -228,3 +228,47 @@ def test_explain_figures_show_chinese_class_names_in_zh():
     confusion = make_confusion_figure([[3, 1], [0, 4]], ["tulips", "sunflowers"], lang="zh")
     assert list(confusion.data[0].x) == ["郁金香", "向日葵"]
     assert list(make_top5_figure([("roses", 0.7)], lang="en").data[0].y) == ["roses"]
+
+
+def test_cam_strip_is_two_by_two_with_its_colour_bar_below():
+    import numpy as np
+
+    from densenet_viz.plots_explain import make_cam_strip_figure
+
+    sides = (56, 28, 14, 7)
+    fig = make_cam_strip_figure({f"features.denseblock{b}": np.ones((s, s)) for b, s in enumerate(sides, 1)}, "en")
+    heat = [tr for tr in fig.data if tr.type == "heatmap"]
+    assert [tr.name for tr in heat] == [f"features.denseblock{b}" for b in range(1, 5)]
+    x = [fig.layout[f"xaxis{'' if i == 1 else i}"].domain for i in range(1, 5)]
+    y = [fig.layout[f"yaxis{'' if i == 1 else i}"].domain for i in range(1, 5)]
+    # Two maps a row, each about half the width (wide enough on a phone), the rows one above the other.
+    assert x[0] == x[2] and x[1] == x[3] and x[0][1] < x[1][0] and x[0][1] - x[0][0] > 0.45
+    assert y[0] == y[1] and y[2] == y[3] and y[2][1] < y[0][0]
+    assert [tr.showscale for tr in heat] == [False, False, False, True] and heat[3].colorbar.orientation == "h"
+    assert [a.text for a in fig.layout.annotations][:2] == ["Block 1 output<br>56×56", "Block 2 output<br>28×28"]
+    row = make_cam_strip_figure({"features.denseblock1": np.ones((4, 4))}, "en")
+    assert row.layout.xaxis.domain[1] - row.layout.xaxis.domain[0] > 0.9  # one map: the whole width
+
+
+def test_growth_figure_texts_fit_a_phone():
+    fig = make_growth_figure(D121, "en", in_browser=False)
+    # Neighbouring block labels on two rows: block 1 (6 layers) is narrower than its label on a phone.
+    assert [a.yshift for a in fig.layout.annotations] == [0, 16, 0, 16]
+    assert fig.layout.title.text == "k = 32: 7.98M parameters,<br>1024 channels before the classifier"
+    assert fig.layout.xaxis.title.text == "Position in the network<br>(dense layers and transitions, in order)"
+    # Below the plot, each in its own rows: ▶ Play, the slider across the whole width, the compared legend.
+    heavy = make_growth_figure(D121, "en", compare=D121.replace(growth_rate=12))
+    play, slider = heavy.layout.updatemenus[0], heavy.layout.sliders[0]
+    assert play.pad.t < slider.pad.t and slider.x == 0 and slider.len == 1
+    assert heavy.layout.legend.yref == "container" and heavy.layout.legend.y == 0
+    assert heavy.layout.margin.b > fig.layout.margin.b + 100
+
+
+def test_transition_figures_texts_fit_a_phone():
+    plan = plan_network(D121)
+    sizes = make_flow_figure(plan, "en").data[1].text
+    assert list(sizes) == ["56×56", "", "28×28", "", "14×14", "", "7×7", "", "", "1×1"]  # where the size changes
+    memory = make_flow_memory_figure(plan, 1, "float32", "en")
+    assert list(memory.layout.xaxis.autotickangles) == [0, 90] and memory.layout.uniformtext.minsize >= 10
+    assert memory.layout.title.text == "Size of the tensor leaving each stage,<br>batch 1, float32"
+    assert memory.layout.margin.t > make_flow_memory_figure(plan, 1, "float32", "zh").layout.margin.t

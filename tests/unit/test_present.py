@@ -234,6 +234,10 @@ def test_titles_hang_inside_the_chart_and_colour_bar_titles_stand_beside_the_bar
     fig = for_projector(plots_graph.make_reuse_heatmap(_reuse(), "en", title="Block 1"))
     assert fig.layout.title.yanchor == "top" and fig.layout.title.pad.t >= 0.3 * MIN_PX * 1.15
     assert fig.data[0].colorbar.title.side == "right"
+    # plotly.js centres a multi-line title's lines on its anchor: each further line needs more padding above.
+    one, two = (for_projector(plots_graph.make_reuse_heatmap(_reuse(), "en", title=text)).layout.title.pad.t
+                for text in ("Block 1", "Block 1<br>second line"))
+    assert two >= one + 0.6 * MIN_PX * 1.15
 
 
 def go_bar(categories: list[str], horizontal: bool = False):

@@ -193,3 +193,18 @@ def test_measure_memory_respects_the_budget():
     assert len(make_memory_figure(curve, None, 10, 1, 32, "en").data) == 2
 
 
+
+
+def test_efficiency_panels_stack_and_close_models_are_labelled_on_opposite_sides():
+    fig = make_efficiency_figure(reference_models(), our_point(PRESETS["densenet121"]), "en")
+    assert fig.layout.xaxis.domain == fig.layout.xaxis2.domain  # one above the other, each the whole width
+    assert fig.layout.yaxis2.domain[1] < fig.layout.yaxis.domain[0]
+    side = {}
+    for tr in fig.data:
+        if tr.text is not None:
+            for name, position, x in zip(tr.text, tr.textposition, tr.x, strict=True):
+                side[(name, tr.xaxis)] = (position, x)
+    # DenseNet-161 and ResNet-101 take the same compute (7.7 and 7.8 GMACs) at nearly the same top-1.
+    assert side[("densenet161", "x2")][1] == pytest.approx(side[("resnet101", "x2")][1], rel=0.02)
+    assert side[("densenet161", "x2")][0] != side[("resnet101", "x2")][0]
+    assert {p for p, _ in side.values()} <= {"top center", "bottom center"}
