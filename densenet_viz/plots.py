@@ -69,7 +69,7 @@ def growth_sweep(config: DenseNetConfig, ks: tuple[int, ...]) -> dict[int, Plan]
 
 def _hover_template(lang: str) -> str:
     """One hover template for every point, its per-point text in customdata (``_hover_data``). One template,
-    not one per point: plotly.js formats a per-point template array on every redraw, about 25 ms of each
+    not one per point: plotly.js formats a per-point template array on every redraw, a large share of each
     slider press (bench.slider_latency). ``%{y}`` is read live, so the in-chart k slider only restyles y."""
     return t("arch.hover", lang, name="%{customdata[0]}", channels="%{y}", hw="%{customdata[1]}",
              compressed="%{customdata[2]}", pooled="%{customdata[3]}") + "<extra></extra>"
@@ -163,7 +163,7 @@ def make_growth_figure(config: DenseNetConfig, lang: str = "en", compare: DenseN
         # Fixed margins (automargin off on all three axes): Streamlit's theme turns automargin on, and then
         # plotly.js measured the tick labels after each draw and drew again when k changed their width.
         # Axis titles in their trace's colour name the two curves; a legend is drawn only for a compared
-        # config (drawing it cost about 10 ms of every slider press, bench.slider_latency).
+        # config (a legend is redrawn on every slider press, bench.slider_latency).
         yaxis={"title": {"text": t("arch.y_channels", lang), "font": {"color": MAIN_COLOR}},
                "range": _y_range(plan, compare_top), "automargin": False},
         yaxis2={"title": {"text": t("arch.y_hw", lang), "font": {"color": HW_COLOR}}, "overlaying": "y",
