@@ -10,7 +10,7 @@ import streamlit as st
 from densenet_viz.calibration import NoneOfTheseRule
 from densenet_viz.errors import user_message
 from densenet_viz.explain import COLORMAPS
-from densenet_viz.i18n import class_label, t
+from densenet_viz.i18n import class_label, class_list, t
 from densenet_viz.model import cam_layer_names, default_cam_layer
 from densenet_viz.plots_explain import layer_label
 from densenet_viz.ui.cache import trained_model
@@ -38,7 +38,7 @@ try:
 except (WeightsError, OSError) as exc:
     st.error(t("explain.model_error", lang, reason=user_message(exc, lang)))
     st.stop()
-names = ", ".join(class_label(n, lang) for n in card.class_names)
+names = class_list(card.class_names, lang)
 st.markdown(t("explain.intro", lang, n=len(card.class_names), names=names))
 st.caption(t("explain.model_info", lang, name=weights.stem, classes=names, size=card.preprocessing.input_size,
              flip=t("explain.flip_on" if card.test_flip else "explain.flip_off", lang)))

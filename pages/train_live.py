@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from densenet_viz.errors import UserError, user_message
-from densenet_viz.i18n import class_label, t
+from densenet_viz.i18n import class_list, t
 from densenet_viz.live import EPOCH_CHOICES, LIVE_SIZE, THUMBNAILS_DIR
 from densenet_viz.ui.cache import device_name
 from densenet_viz.ui.lesson_view import lesson_panel
@@ -23,7 +23,7 @@ if not (THUMBNAILS_DIR / "train").is_dir():
     st.warning(t("live.no_data", lang))
     st.stop()
 data = live_data()
-classes = ", ".join(class_label(c, lang) for c in data.classes)
+classes = class_list(data.classes, lang)
 st.caption(t("live.data", lang, train=len(data.train_y), val=len(data.val_y), classes=classes,
              device=device_name(lang)[1]))
 

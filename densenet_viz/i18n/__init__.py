@@ -51,3 +51,8 @@ def class_label(name: str, lang: str = "en") -> str:
     """A flower class name for display in ``lang``; unknown names (custom data sets) pass through."""
     key = f"class.{name}"
     return t(key, lang) if key in EN else name
+
+
+def class_list(names, lang: str = "en") -> str:
+    """Class names for display in ``lang``, as a list in a sentence ("daisy, tulips"; "雏菊、郁金香")."""
+    return ("、" if lang == "zh" else ", ").join(class_label(n, lang) for n in names)

@@ -35,7 +35,7 @@ from ..explain import (
 from ..explain.describe import map_alt
 from ..explain.gradcam import device_of
 from ..hashing import sha256_hex
-from ..i18n import class_label, t
+from ..i18n import class_label, class_list, t
 from ..model import cam_layer_names
 from ..plan import plan_network
 from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
@@ -235,7 +235,7 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
     and (if asked) the other attributions and the deletion curve."""
     exp = res.explanation
     cls = card.class_names[exp.target]
-    names = ", ".join(class_label(n, lang) for n in card.class_names)
+    names = class_list(card.class_names, lang)
     if presenting():  # pictures twice as wide: the photo beside the verdict, the map below the photo
         (c_photo, c_pred), (c_cam, _) = st.columns([2, 1.2]), st.columns([2, 1.2])
     else:

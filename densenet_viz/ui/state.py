@@ -11,7 +11,7 @@ import streamlit as st
 
 from ..config import FIELDS, PRESET_INFO, PRESETS, ConfigError, DenseNetConfig, FieldSpec, matching_preset
 from ..errors import markdown_literal, user_message
-from ..i18n import LANGUAGES, class_label, t
+from ..i18n import LANGUAGES, class_list, t
 from ..lesson import CONTROL_KEYS, SHIPPED_MODEL_PAGES, LessonLink, read_lesson_query
 from ..urlstate import DEFAULT_PRESET, SHOW_KEY, config_from_query, config_to_query, read_query
 from .cache import cached_plan
@@ -209,7 +209,7 @@ def _card_values(card, lang: str) -> dict:
         return f"{value:.1%}" if ok else t("sidebar.shipped_unknown", lang)
 
     config = card.config
-    names = ", ".join(class_label(n, lang) for n in card.class_names)
+    names = class_list(card.class_names, lang)
     return dict(name=markdown_literal(card.data.get("name", "")), variant=config.variant,
                 depth=cached_plan(config).depth, k=config.growth_rate, blocks="-".join(map(str, config.block_config)),
                 n=len(card.class_names), classes=markdown_literal(names),

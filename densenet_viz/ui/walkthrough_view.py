@@ -19,7 +19,7 @@ from ..chart_text import (
 from ..data import load_image
 from ..explain import none_of_these_rule_text
 from ..explain.gradcam import device_of
-from ..i18n import class_label, t
+from ..i18n import class_list, t
 from ..plots_teaching import (
     make_class_bar_figure,
     make_feature_grid_figure,
@@ -125,5 +125,5 @@ def show_stage(walk: Walkthrough, current: int, card: ModelCard, lang: str) -> N
         top, rule = float(walk.probabilities.max()), NoneOfTheseRule.for_card(card)
         if rule.is_flagged(top):
             st.warning(t("explain.none_of_these", lang, prob=f"{top:.1%}", threshold=f"{rule.threshold:.0%}",
-                         n=len(card.class_names), names=", ".join(class_label(n, lang) for n in card.class_names)))
+                         n=len(card.class_names), names=class_list(card.class_names, lang)))
         note(none_of_these_rule_text(card, lang))

@@ -174,3 +174,11 @@ def _called_names():
     return {node.func.id for path in files if "i18n" not in path.parts
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+
+
+def test_class_names_read_as_a_list_in_each_language():
+    from densenet_viz.i18n import class_list
+
+    assert class_list(["daisy", "tulips"], "en") == "daisy, tulips"
+    assert class_list(["daisy", "tulips"], "zh") == "雏菊、郁金香"
+    assert class_list(["orchid"], "zh") == "orchid"  # a custom class passes through
