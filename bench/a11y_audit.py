@@ -24,6 +24,7 @@ from bench.harness import (  # noqa: E402
     PAGES,
     StreamlitServer,
     chromium_executable,
+    grow_to_page,
     wait_idle,
 )
 
@@ -61,14 +62,6 @@ class Violation:
             if rule == self.rule and all(fragment in t for t in self.targets):
                 return issue
         return None
-
-
-def grow_to_page(page, max_height: int = 9000) -> None:
-    """Make the viewport as tall as Streamlit's scrolling main block, so everything is laid out and seen."""
-    size = page.viewport_size
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), max_height))})
-    page.wait_for_timeout(400)  # Plotly re-lays out at the new size
 
 
 def audit(page) -> list[Violation]:

@@ -221,6 +221,24 @@ class StreamlitServer:
 
 
 # ------------------------------------------------------------------ steps of a browser session (sync Playwright)
+def grow_to_page(page, max_height: int = 9000, settle_ms: int = 400) -> dict:
+    """Make the viewport as tall as Streamlit's scrolling main block (up to ``max_height``), so everything is
+    laid out and in view; returns the size it had."""
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), max_height))})
+    page.wait_for_timeout(settle_ms)  # Plotly re-lays out at the new size
+    return size
+
+
+def full_page_screenshot(page, name: str, max_height: int = 9000) -> None:
+    """``test-artifacts/<name>.png``: the whole page (the viewport grown to it, then set back)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = grow_to_page(page, max_height, settle_ms=500)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
 def wait_idle(page, settle_ms: int = 500, need_sidebar: bool = True, timeout_ms: float = 120_000) -> None:
     """Wait until Streamlit's rerun has finished, stayed finished for ``settle_ms``, and the sidebar is drawn."""
     page.wait_for_selector(APP_SELECTOR, timeout=timeout_ms)

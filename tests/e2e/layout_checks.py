@@ -23,6 +23,13 @@ Both work on plain dicts and need no browser.
 
 from __future__ import annotations
 
+# Explain is drawn once its default example's top-5 (horizontal bars) and Grad-CAM strip are.
+EXPLAINED_JS = """() => {
+    const charts = Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => gd.data || []);
+    return charts.some(d => d.some(t => t.orientation === 'h'))
+        && charts.some(d => d.some(t => t.type === 'heatmap' && String(t.name || '').startsWith('features.')));
+}"""
+
 CHART_TEXT_JS = """() => {
     const charts = Array.from(document.querySelectorAll('.js-plotly-plot'));
     return charts.flatMap((gd, chart) => {
@@ -105,3 +112,18 @@ def describe(items) -> str:
         return f"chart {b['chart']} {b['text'][:30]!r} {b['px']:g}px at {where}"
 
     return "; ".join(" / ".join(map(one, it)) if isinstance(it, tuple) else one(it) for it in list(items)[:12])
+
+
+def open_and_read_charts(page, url: str, has_charts: bool = True, explain: bool = False) -> list[dict]:
+    """Open ``url`` (the sidebar may be closed or hold no sliders), wait for its first chart (when it has
+    one) and, on Explain, for the default example's explanation; then ``settled_chart_text_boxes``."""
+    from bench.harness import wait_idle
+
+    page.goto(url)
+    wait_idle(page, need_sidebar=False)
+    if has_charts:
+        page.locator(".js-plotly-plot").first.wait_for(state="visible")
+    if explain:
+        page.wait_for_function(EXPLAINED_JS)
+        wait_idle(page, need_sidebar=False)
+    return settled_chart_text_boxes(page)

@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 
 from bench.harness import (
-    ARTIFACTS,
     CHART_SIGNATURE_JS,
     CLASSES,
     IMAGES_JS,
@@ -26,6 +25,7 @@ from bench.harness import (
     StreamlitServer,
     choose_upload,
     error_texts,
+    full_page_screenshot,
     make_photo,
     top1_from_traces,
     wait_idle,
@@ -44,14 +44,8 @@ def open_page(page, path: str) -> None:
 
 
 def shot(page, name: str) -> None:
-    """A screenshot of the whole page: Streamlit scrolls inside its main block, so grow the viewport."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    size = page.viewport_size
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 8000))})
-    page.wait_for_timeout(300)  # let Plotly re-lay out at the new size
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    page.set_viewport_size(size)
+    """A screenshot of the whole page (``test-artifacts/<name>.png``)."""
+    full_page_screenshot(page, name, max_height=8000)
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=[p or "home" for p in PAGES])

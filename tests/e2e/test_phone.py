@@ -9,9 +9,9 @@ Screenshots of each page go to test-artifacts/ (``phone-<page>-<lang>.png``).
 from __future__ import annotations
 
 import pytest
-from layout_checks import clipped, describe, overlapping, settled_chart_text_boxes
+from layout_checks import clipped, describe, open_and_read_charts, overlapping, settled_chart_text_boxes
 
-from bench.harness import ARTIFACTS, error_texts, wait_idle
+from bench.harness import error_texts, full_page_screenshot, wait_idle
 from densenet_viz.i18n import t
 
 pytestmark = pytest.mark.e2e
@@ -21,12 +21,6 @@ MIN_MAP_PX = 150  # each Grad-CAM map of the strip (issue 31)
 # Page url path -> the charts it draws in its default state (Architecture's others are in closed sections).
 CHARTS = {"home": 0, "architecture": 1, "concat": 4, "transitions": 2, "explain": 2, "walkthrough": 1, "why": 1,
           "train_live": 0}
-# Explain is drawn once its default example's top-5 (horizontal bars) and Grad-CAM strip are.
-EXPLAINED_JS = """() => {
-    const charts = Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => gd.data || []);
-    return charts.some(d => d.some(t => t.orientation === 'h'))
-        && charts.some(d => d.some(t => t.type === 'heatmap' && String(t.name || '').startsWith('features.')));
-}"""
 # The on-screen width of each Grad-CAM map in the strip (heat maps named after their layer, "features.*").
 CAM_MAP_WIDTHS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(gd => (gd.data || []).some(t => t.type === 'heatmap' && String(t.name || '').startsWith('features.')))
@@ -46,24 +40,13 @@ def phone(browser, warm_server):
 
 
 def _open(page, path: str, lang: str) -> list[dict]:
-    page.goto(f"/{'' if path == 'home' else path}?lang={lang}")
-    wait_idle(page, need_sidebar=False)  # a phone starts with the sidebar closed
-    if CHARTS[path]:
-        page.locator(".js-plotly-plot").first.wait_for(state="visible")
-    if path == "explain":
-        page.wait_for_function(EXPLAINED_JS)
-        wait_idle(page, need_sidebar=False)
-    return settled_chart_text_boxes(page)
+    # a phone starts with the sidebar closed
+    return open_and_read_charts(page, f"/{'' if path == 'home' else path}?lang={lang}", bool(CHARTS[path]),
+                                explain=path == "explain")
 
 
 def _screenshot(page, name: str) -> None:
-    """The whole page at phone width (Streamlit scrolls inside its main block: grow the viewport's height)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height), 12000))})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    page.set_viewport_size(VIEWPORT)
+    full_page_screenshot(page, name, max_height=12000)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -6,9 +6,9 @@ check can fail). Screenshots of each page go to test-artifacts/ (``projector-<pa
 from __future__ import annotations
 
 import pytest
-from layout_checks import clipped, describe, overlapping, settled_chart_text_boxes, too_small
+from layout_checks import clipped, describe, open_and_read_charts, overlapping, too_small
 
-from bench.harness import ARTIFACTS, wait_idle
+from bench.harness import full_page_screenshot
 from densenet_viz.i18n import t
 from densenet_viz.plots_present import MIN_PX
 
@@ -18,12 +18,6 @@ VIEWPORT = {"width": 1280, "height": 720}
 PAGES = ("architecture", "concat", "transitions", "explain")
 # Charts each page draws in its default state (Architecture's others are in closed sections).
 CHARTS = {"architecture": 1, "concat": 4, "transitions": 2, "explain": 4}
-# The Explain page is drawn once its default example's top-5 (horizontal bars) and Grad-CAM strip are.
-EXPLAINED_JS = """() => {
-    const charts = Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => gd.data || []);
-    return charts.some(d => d.some(t => t.orientation === 'h'))
-        && charts.some(d => d.some(t => t.type === 'heatmap' && String(t.name || '').startsWith('features.')));
-}"""
 # The width of each picture in the page body (st.image) by its caption.
 IMAGE_WIDTHS_JS = """() => Object.fromEntries(Array.from(
     document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"]')).map(box => {
@@ -43,23 +37,11 @@ def small_page(browser, warm_server):
 
 def _open(page, path: str, present: bool, lang: str = "en") -> list[dict]:
     query = f"?lang={lang}" + ("&present=1" if present else "")
-    page.goto(f"/{path}{query}")
-    wait_idle(page, need_sidebar=False)  # Explain's sidebar shows the shipped model's card, not sliders
-    page.locator(".js-plotly-plot").first.wait_for(state="visible")
-    if path == "explain":
-        page.wait_for_function(EXPLAINED_JS)
-        wait_idle(page, need_sidebar=False)
-    return settled_chart_text_boxes(page)
+    return open_and_read_charts(page, f"/{path}{query}", explain=path == "explain")
 
 
 def _screenshot(page, name: str) -> None:
-    """The whole page at 1280 px wide (Streamlit scrolls inside its main block: grow the viewport's height)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height), 9000))})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    page.set_viewport_size(VIEWPORT)
+    full_page_screenshot(page, name, max_height=9000)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
