@@ -1,5 +1,5 @@
 """How much one session's heavy work delays another session's single explanation, with the shipped model
-and the app's own serving objects (the inference worker and the job executor, as ``ui.serving`` makes them).
+and the app's own serving objects (the inference worker and the job executor, as ``ui.workers`` makes them).
 
 Session B uploads a new photo (a cache miss each time) and waits for its explanation, first on an idle
 server, then while session A runs each heavy action: an occlusion sweep at the smallest square (on the
@@ -50,7 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     from densenet_viz.config import PRESETS
     from densenet_viz.data import load_image
     from densenet_viz.explain.photo import decode_side
-    from densenet_viz.live import LiveRun, live_config, load_live_data
     from densenet_viz.memory import measure_memory
     from densenet_viz.model import build_densenet, describe_device
     from densenet_viz.occlusion import sensitivity_steps
@@ -58,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from densenet_viz.predictor import Predictor
     from densenet_viz.serving import InferenceWorker, JobExecutor
     from densenet_viz.trace import trace_model
+    from densenet_viz.train.live import LiveRun, live_config, load_live_data
     from densenet_viz.weights import SHIPPED_MODEL, load_model
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -19,8 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from densenet_viz.config import PRESETS
-    from densenet_viz.live import LiveRun, live_config, load_live_data
     from densenet_viz.model import describe_device
+    from densenet_viz.train.live import LiveRun, live_config, load_live_data
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--epochs", type=int, default=2)

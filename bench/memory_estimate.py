@@ -34,11 +34,11 @@ def _workload(kind: str, quick: bool):
     from densenet_viz.budget import explain_bytes, inference_bytes, training_bytes
     from densenet_viz.config import PRESETS, DenseNetConfig
     from densenet_viz.explain import explain_batch
-    from densenet_viz.live import live_config
     from densenet_viz.memory import measure_memory, measurement_estimate
     from densenet_viz.model import build_densenet, cam_layer_names
     from densenet_viz.plan import plan_network
     from densenet_viz.trace import trace_model
+    from densenet_viz.train.live import live_config
 
     big = PRESETS["densenet121"].replace(input_size=224)
     config = DenseNetConfig(growth_rate=6, block_config=(2, 3), num_init_features=8, num_classes=5,

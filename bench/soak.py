@@ -40,7 +40,7 @@ from bench.harness import (  # noqa: E402
     rss_bytes,
     wait_idle,
 )
-from densenet_viz.ui.serving import CACHED_PHOTOS  # noqa: E402
+from densenet_viz.ui.workers import CACHED_PHOTOS  # noqa: E402
 
 
 def resources(pid: int) -> tuple[float, int, int]:

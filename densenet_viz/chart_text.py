@@ -19,17 +19,18 @@ import numpy as np
 from .errors import markdown_literal
 from .graph import BlockGraph, ReuseMatrix
 from .i18n import class_label, t
-from .live_summary import short_run_names
 from .plan import DTYPE_BYTES, Plan, format_bytes, format_count
 from .plan import stages as plan_stages
-from .plots import stage_label
+from .plots.channels import stage_label
+from .train.live_summary import short_run_names
 
 if TYPE_CHECKING:
+    from .efficiency import OurPoint, ReferenceModel
     from .explain import DeletionCurve
+    from .gradient_flow import GradientFlow
     from .memory import MeasuredMemory, MemoryPoint
     from .occlusion import Square
     from .walkthrough import FeatureMaps, WalkStage
-    from .why import GradientFlow, OurPoint, ReferenceModel
 
 SIGNIFICANT = 4  # digits kept of a measured number in a table (a plan's integers stay exact)
 LISTED_CLASSES = 5  # a summary names at most this many classes, largest first
@@ -429,7 +430,7 @@ def reuse_summary(matrix: ReuseMatrix, title: str, lang: str = "en") -> str:
 # --------------------------------------------------------------------------------- Follow a flower
 def stage_overview_summary(stages: Sequence[WalkStage], current: int, lang: str = "en") -> str:
     """The route through the stages: where the reader is and the channels (or vector length) at each."""
-    from .plots_teaching import stage_label as walk_label
+    from .plots.teaching import stage_label as walk_label
 
     here = stages[current]
     route = " → ".join(f"{walk_label(s, lang)} {s.shape[1]}" for s in stages)
@@ -565,7 +566,7 @@ def top5_summary(top5: Sequence[tuple[str, float]], lang: str = "en", threshold:
 
 def cam_strip_summary(maps: dict[str, np.ndarray], cls: str, lang: str = "en") -> str:
     """The Grad-CAM strip: each depth's map size and the region holding most of its weight."""
-    from .plots_explain import layer_label
+    from .plots.explain import layer_label
 
     items = [t("chart.cam_item", lang, layer=layer_label(name, lang).split(" · ")[0], h=m.shape[0], w=m.shape[1],
                where=_where(m, lang)) for name, m in maps.items()]

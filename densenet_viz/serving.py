@@ -16,7 +16,7 @@ session can hold up the others.
   priority, so the inference worker and the pages keep their share of the cores.
 
 Both hand back a ``Ticket``: a future plus the job's place in its queue and its progress, for a waiting
-user to see. No streamlit here: ``ui.serving`` creates one of each per process with ``st.cache_resource``.
+user to see. No streamlit here: ``ui.workers`` creates one of each per process with ``st.cache_resource``.
 """
 
 from __future__ import annotations

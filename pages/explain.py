@@ -12,7 +12,7 @@ from densenet_viz.errors import user_message
 from densenet_viz.explain import COLORMAPS
 from densenet_viz.i18n import class_label, class_list, t
 from densenet_viz.model import cam_layer_names, default_cam_layer
-from densenet_viz.plots_explain import layer_label
+from densenet_viz.plots.explain import layer_label
 from densenet_viz.ui.cache import trained_model
 from densenet_viz.ui.explain_view import View, explain_gallery, photo_inputs, view_key
 from densenet_viz.ui.lesson_view import lesson_panel

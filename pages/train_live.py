@@ -7,7 +7,7 @@ import streamlit as st
 
 from densenet_viz.errors import UserError, user_message
 from densenet_viz.i18n import class_list, t
-from densenet_viz.live import EPOCH_CHOICES, LIVE_SIZE, THUMBNAILS_DIR
+from densenet_viz.train.live import EPOCH_CHOICES, LIVE_SIZE, THUMBNAILS_DIR
 from densenet_viz.ui.cache import device_name
 from densenet_viz.ui.lesson_view import lesson_panel
 from densenet_viz.ui.state import current_config, current_lang, ensure_app_navigation

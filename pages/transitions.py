@@ -5,7 +5,7 @@ import streamlit as st
 from densenet_viz.chart_text import flow_memory_summary, flow_summary
 from densenet_viz.i18n import t
 from densenet_viz.plan import DTYPE_BYTES, format_bytes, transition_table
-from densenet_viz.plots import make_flow_figure, make_flow_memory_figure
+from densenet_viz.plots.channels import make_flow_figure, make_flow_memory_figure
 from densenet_viz.ui.cache import cached_plan
 from densenet_viz.ui.lesson_view import lesson_panel
 from densenet_viz.ui.present import note, show_chart

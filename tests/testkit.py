@@ -96,7 +96,7 @@ def tiny_live_data(key: str, n_train: int = 64, n_val: int = 8, n_classes: int =
     second; ``key`` names the data, so runs on it never meet another test's in the shared run registry."""
     import torch
 
-    from densenet_viz.live import LIVE_SIZE, LiveData
+    from densenet_viz.train.live import LIVE_SIZE, LiveData
 
     gen = torch.Generator().manual_seed(seed)
     train_x = torch.randint(0, 256, (n_train, 3, LIVE_SIZE + 8, LIVE_SIZE + 8), generator=gen, dtype=torch.uint8)

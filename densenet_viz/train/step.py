@@ -1,5 +1,5 @@
 """One optimiser step, the learning-rate schedule and the validation top-1, shared by the training script
-(``train/loop.py``) and live training in the app (``live.py``). What differs between the two (their loss,
+(``train/loop.py``) and live training in the app (``train/live.py``). What differs between the two (their loss,
 their warm-up, whether validation averages the mirror image, how a stored batch becomes model input) is a
 parameter here, not a second copy."""
 

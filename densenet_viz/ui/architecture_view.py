@@ -24,12 +24,12 @@ from ..plan import (
     layer_table_csv,
     plan_metrics,
 )
-from ..plots import make_growth_figure
+from ..plots.channels import make_growth_figure
 from .cache import cached_plan
 from .present import note, show_chart
+from .shared_work import build_and_trace
 from .state import widget_key
 from .tables import show_table
-from .teaching import build_and_trace
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)

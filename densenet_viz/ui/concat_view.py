@@ -17,7 +17,7 @@ from ..errors import user_message
 from ..graph import MAX_DRAWN_LAYERS, block_graph, connections
 from ..i18n import t
 from ..plan import Plan
-from ..plots_graph import (
+from ..plots.graph import (
     make_block_graph_figure,
     make_composition_figure,
     make_resnet_block_figure,
@@ -27,7 +27,7 @@ from ..plots_graph import (
 from ..weights import SHIPPED_MODEL, WeightsError
 from .cache import trained_model
 from .present import note, show_chart, side_by_side
-from .teaching import feature_reuse_result
+from .shared_work import feature_reuse_result
 
 
 def _keep_in_range(key: str, last: int, first_visit: int | None = None) -> None:

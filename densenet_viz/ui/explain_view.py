@@ -1,7 +1,7 @@
 """The Explain and Follow-a-flower pages' shared pieces: photo sources (examples, upload, camera), the
 model picker, and one photo's explanation drawn from cached, already-encoded images and figures.
 
-Every model call goes to the inference worker (``ui.serving``); everything drawn is cached by (photo
+Every model call goes to the inference worker (``ui.workers``); everything drawn is cached by (photo
 digest, target, view settings), so a rerun re-encodes nothing and recomputes nothing.
 """
 
@@ -38,11 +38,11 @@ from ..hashing import sha256_hex
 from ..i18n import class_label, class_list, t
 from ..model import cam_layer_names
 from ..plan import plan_network
-from ..plots_explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
+from ..plots.explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
 from ..weights import EXAMPLE_CREDITS, ModelCard, example_credits
 from .present import note, picture_cells, presenting, show_chart, side_by_side
-from .serving import CACHED_PHOTOS, inference_worker, wait_for
 from .state import session_is_new
+from .workers import CACHED_PHOTOS, inference_worker, wait_for
 
 log = logging.getLogger(__name__)
 

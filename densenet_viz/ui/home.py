@@ -9,7 +9,7 @@ from ..graph import dense_block_graph
 from ..i18n import t
 from ..lesson import lesson_steps
 from ..plan import format_count
-from ..plots_graph import make_block_graph_figure
+from ..plots.graph import make_block_graph_figure
 from .cache import cached_plan, device_name
 from .lesson_view import lesson_panel, step_page_link
 from .present import note, show_chart

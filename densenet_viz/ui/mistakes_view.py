@@ -13,7 +13,7 @@ from ..chart_text import confusion_summary
 from ..errors import markdown_literal
 from ..i18n import class_label, t
 from ..mistakes import MISTAKES_DIR, REPORT_FILE, MistakeReport, load_mistakes, top_confusions
-from ..plots_explain import layer_label, make_confusion_figure
+from ..plots.explain import layer_label, make_confusion_figure
 from .explain_view import credit_markdown
 from .present import show_chart
 

@@ -15,11 +15,11 @@ from ..explain import PhotoExplanation, overlay, png_bytes
 from ..explain.describe import map_alt
 from ..i18n import class_label, t
 from ..occlusion import GREY, OcclusionResult, Square, occluded_explanation, sensitivity_steps
-from ..plots_explain import make_occlusion_figure, make_probability_change_figure
+from ..plots.explain import make_occlusion_figure, make_probability_change_figure
 from ..predictor import Predictor
 from ..weights import ModelCard
 from .present import note, picture_cells, show_chart
-from .serving import CACHED_PHOTOS, inference_worker, wait_for
+from .workers import CACHED_PHOTOS, inference_worker, wait_for
 
 GRID_STEP = 8  # clickable points every 8 input pixels
 

@@ -22,7 +22,7 @@ from ..chart_text import figure_table
 from ..config import ConfigError, FieldSpec
 from ..errors import user_message
 from ..i18n import t
-from ..plots_present import for_projector
+from ..plots.present import for_projector
 from .tables import show_table
 
 PRESENT_KEY = "present"  # session-state key of the toggle, and the URL parameter
@@ -118,7 +118,7 @@ def _projector_copy(fig, picture: bool):
 def show_chart(container, fig, *, picture: bool = False, summary: str | None = None, lang: str = "en",
                table: bool | list[dict] = True, headers: dict[str, str] | None = None, **kwargs):
     """``container.plotly_chart(fig, **kwargs)``; in projector mode a copy with every text at least 16 px and
-    room to fit it (``plots_present.for_projector``). ``picture``: the chart is a picture (a photo to click,
+    room to fit it (``plots.present.for_projector``). ``picture``: the chart is a picture (a photo to click,
     a grid of feature maps), drawn twice as tall. ``fig`` itself is never changed (it may be cached).
 
     ``summary``: the chart's sentence (``chart_text``), shown under it as teaching text (``note``), then the

@@ -18,13 +18,13 @@ from ..chart_text import live_chart_summary, live_table
 from ..config import DenseNetConfig
 from ..errors import UserError
 from ..i18n import t
-from ..live import LiveData, LiveRun, live_config, load_live_data
-from ..live_summary import conclusion, planned_runs, run_outcomes, short_run_names
 from ..plan import format_count, plan_network
-from ..plots_teaching import live_run_label, make_live_figure
+from ..plots.teaching import live_run_label, make_live_figure
+from ..train.live import LiveData, LiveRun, live_config, load_live_data
+from ..train.live_summary import conclusion, planned_runs, run_outcomes, short_run_names
 from .present import show_chart
-from .serving import job_executor, session_id
 from .tables import show_table
+from .workers import job_executor, session_id
 
 MAX_RUNS = 32  # finished runs kept for others to look at
 COMPARISONS = ("none", "k12", "k32", "bottleneck_off", "bottleneck_on", "theta1", "theta05", "fewer_blocks")

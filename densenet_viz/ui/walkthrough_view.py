@@ -20,7 +20,7 @@ from ..data import load_image
 from ..explain import none_of_these_rule_text
 from ..explain.gradcam import device_of
 from ..i18n import class_list, t
-from ..plots_teaching import (
+from ..plots.teaching import (
     make_class_bar_figure,
     make_feature_grid_figure,
     make_stage_overview_figure,
@@ -32,7 +32,7 @@ from ..walkthrough import Walkthrough, walkthrough_memory_bytes
 from ..weights import ModelCard
 from .explain_view import Photo
 from .present import note, presenting, show_chart
-from .serving import inference_worker, wait_for
+from .workers import inference_worker, wait_for
 
 FEATURE_COLUMNS = 4  # feature maps per row of a grid
 FEATURE_COLUMNS_PROJECTOR = 3  # fewer per row in projector mode, where the stage has the whole width

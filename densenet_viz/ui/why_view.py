@@ -1,5 +1,6 @@
 """The Why-DenseNet page's three sections: gradient flow, parameter efficiency, memory cost. Model work
-runs on the job executor (``ui.teaching``); decisions come from ``densenet_viz.why``."""
+runs on the job executor (``ui.shared_work``); decisions come from
+``densenet_viz.gradient_flow`` and ``densenet_viz.efficiency``."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ import streamlit as st
 
 from ..chart_text import efficiency_summary, gradient_flow_summary, memory_summary
 from ..config import PRESET_INFO, ConfigError, DenseNetConfig
+from ..efficiency import our_point
 from ..errors import UserError, user_message
+from ..gradient_flow import ARCHS, vanishing_verdict
 from ..i18n import t
 from ..memory import measured_vs_plan, memory_curve, trainable_batch
 from ..plan import format_bytes, format_count
-from ..plots_teaching import make_efficiency_figure, make_gradient_flow_figure, make_memory_figure
-from ..why import ARCHS, our_point, vanishing_verdict
+from ..plots.teaching import make_efficiency_figure, make_gradient_flow_figure, make_memory_figure
 from .cache import cached_plan
 from .present import note, show_chart
+from .shared_work import gradient_flow_result, memory_measurement, reference_models_result
 from .tables import show_table
-from .teaching import gradient_flow_result, memory_measurement, reference_models_result
 
 
 def gradient_section(lang: str, device: str, device_text: str) -> None:

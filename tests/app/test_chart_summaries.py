@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from densenet_viz.chart_text import flow_memory_summary, flow_summary, growth_summary, live_chart_summary
 from densenet_viz.config import PRESETS
 from densenet_viz.i18n import EN, ZH
-from densenet_viz.live import THUMBNAILS_DIR
 from densenet_viz.plan import plan_network
+from densenet_viz.train.live import THUMBNAILS_DIR
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
 from testkit import APP, charts, decode, open_page, tables, tiny_live_data

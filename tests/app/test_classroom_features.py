@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from densenet_viz.i18n import EN, ZH
-from densenet_viz.plots_teaching import live_run_label
+from densenet_viz.plots.teaching import live_run_label
 from densenet_viz.weights import SHIPPED_MODEL, load_card
 
 from testkit import open_page, tables

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from densenet_viz.config import MAX_INPUT_CHARS
 from densenet_viz.i18n import EN, ZH, t
-from densenet_viz.plots_present import MIN_PX, font_sizes
+from densenet_viz.plots.present import MIN_PX, font_sizes
 
 from testkit import open_page
 

@@ -14,9 +14,9 @@ import pytest
 
 import densenet_viz.ui.train_view as train_view
 from densenet_viz.i18n import EN, ZH
-from densenet_viz.live import THUMBNAILS_DIR
-from densenet_viz.live_summary import conclusion, run_outcomes
 from densenet_viz.plan import format_count, plan_network
+from densenet_viz.train.live import THUMBNAILS_DIR
+from densenet_viz.train.live_summary import conclusion, run_outcomes
 
 from testkit import open_page, tables, tiny_live_data
 
@@ -107,7 +107,7 @@ def test_a_finished_comparison_concludes_with_its_numbers(page):
 @pytest.fixture
 def trainer_busy():
     """A job that holds the trainer until the test ends, so the runs started meanwhile wait."""
-    from densenet_viz.ui.serving import job_executor
+    from densenet_viz.ui.workers import job_executor
 
     started, release = threading.Event(), threading.Event()
     ticket = job_executor().submit(lambda: (started.set(), release.wait(120)))

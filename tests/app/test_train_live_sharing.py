@@ -16,10 +16,10 @@ import pytest
 
 import densenet_viz.ui.train_view as train_view
 from densenet_viz.i18n import EN
-from densenet_viz.live import THUMBNAILS_DIR
-from densenet_viz.live_summary import short_run_names
 from densenet_viz.plan import format_count, plan_network
-from densenet_viz.plots_teaching import live_run_label
+from densenet_viz.plots.teaching import live_run_label
+from densenet_viz.train.live import THUMBNAILS_DIR
+from densenet_viz.train.live_summary import short_run_names
 
 from testkit import open_page, tables, tiny_live_data
 
@@ -68,7 +68,7 @@ def sessions(monkeypatch):
 @pytest.fixture
 def trainer_busy():
     """A job that holds the trainer until the test ends, so the runs started meanwhile wait."""
-    from densenet_viz.ui.serving import job_executor
+    from densenet_viz.ui.workers import job_executor
 
     started, release = threading.Event(), threading.Event()
 

@@ -40,7 +40,7 @@ def shape_metric(at) -> str:
 
 def test_steps_through_every_stage_from_a_single_forward_pass(monkeypatch):
     import densenet_viz.walkthrough as view  # Predictor.walk calls it from here
-    from densenet_viz.ui.serving import _worker
+    from densenet_viz.ui.workers import _worker
 
     calls = []
     real = view.walk_through

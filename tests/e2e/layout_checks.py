@@ -8,7 +8,7 @@ size and the bounding box on screen. Which texts count, and why:
   and button labels) is one. The mode bar is left out on purpose: it is HTML buttons with icons (no text),
   shown only while the pointer is over the chart, so it is not part of what a class reads.
 - Hover labels (``.hoverlayer``) are left out: they exist only while the pointer rests on a point, and a
-  tooltip is meant to cover what is under it. Their size is set with the rest (``plots_present``).
+  tooltip is meant to cover what is under it. Their size is set with the rest (``plots.present``).
 - Empty or whitespace-only texts, and texts with no area (zero width or height), are left out: Plotly keeps
   placeholders for titles that are not set and for labels it decided not to show.
 - Texts that are not rendered are left out: ``display: none`` or ``visibility: hidden`` on the text or an

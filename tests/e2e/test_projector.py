@@ -10,7 +10,7 @@ from layout_checks import clipped, describe, open_and_read_charts, overlapping, 
 
 from bench.harness import full_page_screenshot
 from densenet_viz.i18n import t
-from densenet_viz.plots_present import MIN_PX
+from densenet_viz.plots.present import MIN_PX
 
 pytestmark = pytest.mark.e2e
 

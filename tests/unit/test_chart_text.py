@@ -12,27 +12,28 @@ from plotly.subplots import make_subplots
 
 from densenet_viz import chart_text as ct
 from densenet_viz.config import PRESETS, DenseNetConfig
+from densenet_viz.efficiency import OurPoint, ReferenceModel
+from densenet_viz.gradient_flow import GradientFlow
 from densenet_viz.graph import ReuseMatrix, block_graph, dense_block_graph
 from densenet_viz.i18n import EN, t
-from densenet_viz.live import LivePoint
 from densenet_viz.memory import MemoryPoint
 from densenet_viz.plan import DTYPE_BYTES, format_bytes, plan_network, stages
-from densenet_viz.plots import growth_series, make_flow_figure, make_flow_memory_figure, make_growth_figure
-from densenet_viz.plots_graph import (
+from densenet_viz.plots.channels import growth_series, make_flow_figure, make_flow_memory_figure, make_growth_figure
+from densenet_viz.plots.graph import (
     make_block_graph_figure,
     make_composition_figure,
     make_reuse_heatmap,
     make_width_contrast_figure,
 )
-from densenet_viz.plots_teaching import (
+from densenet_viz.plots.teaching import (
     make_class_bar_figure,
     make_efficiency_figure,
     make_gradient_flow_figure,
     make_live_figure,
     make_memory_figure,
 )
+from densenet_viz.train.live import LivePoint
 from densenet_viz.walkthrough import FeatureMaps
-from densenet_viz.why import GradientFlow, OurPoint, ReferenceModel
 
 from testkit import ROOT
 

@@ -1,4 +1,4 @@
-"""The Train-it-live conclusion and run names (densenet_viz.live_summary), from hand-made run results."""
+"""The Train-it-live conclusion and run names (densenet_viz.train.live_summary), from hand-made run results."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import pytest
 
 from densenet_viz.config import DenseNetConfig
 from densenet_viz.i18n import EN, ZH
-from densenet_viz.live_summary import RunOutcome, conclusion, planned_runs, repeat_seed, run_outcomes, short_run_names
+from densenet_viz.train.live_summary import (
+    RunOutcome,
+    conclusion,
+    planned_runs,
+    repeat_seed,
+    run_outcomes,
+    short_run_names,
+)
 
 K12 = DenseNetConfig(growth_rate=12, block_config=(2, 2, 2), num_init_features=16, num_classes=5, input_size=64)
 K32 = K12.replace(growth_rate=32)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pytest
 
 from densenet_viz.config import DenseNetConfig
-from densenet_viz.live import LiveRun, live_config
 from densenet_viz.plan import plan_network
+from densenet_viz.train.live import LiveRun, live_config
 
 from testkit import tiny_live_data
 

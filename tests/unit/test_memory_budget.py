@@ -165,7 +165,7 @@ def test_the_limit_is_a_share_of_available_memory_unless_overridden(monkeypatch)
 
 
 def test_the_hostile_requests_are_refused_on_a_24_gib_server(monkeypatch):
-    from densenet_viz.live import live_config
+    from densenet_viz.train.live import live_config
 
     monkeypatch.delenv(budget.LIMIT_ENV, raising=False)
     # Today's guard there said "limit 9.1 GiB" (half of the 18.2 GiB available beside the running server).

@@ -13,10 +13,10 @@ from densenet_viz.config import DenseNetConfig
 from densenet_viz.explain import COLORMAPS
 from densenet_viz.graph import dense_block_graph
 from densenet_viz.plan import plan_network
-from densenet_viz.plots import make_flow_figure, make_growth_figure
-from densenet_viz.plots_explain import make_probability_change_figure
-from densenet_viz.plots_graph import make_block_graph_figure, make_composition_figure, make_width_contrast_figure
-from densenet_viz.plots_teaching import ARCH_COLOURS, FAMILY_COLOURS, OURS_COLOUR
+from densenet_viz.plots.channels import make_flow_figure, make_growth_figure
+from densenet_viz.plots.explain import make_probability_change_figure
+from densenet_viz.plots.graph import make_block_graph_figure, make_composition_figure, make_width_contrast_figure
+from densenet_viz.plots.teaching import ARCH_COLOURS, FAMILY_COLOURS, OURS_COLOUR
 
 MIN_DELTA_E = 10.0
 

@@ -15,13 +15,13 @@ from densenet_viz.plan import (
     stages,
     transition_table,
 )
-from densenet_viz.plots import (
+from densenet_viz.plots.channels import (
     growth_series,
     make_flow_figure,
     make_flow_memory_figure,
     make_growth_figure,
 )
-from densenet_viz.plots_graph import (
+from densenet_viz.plots.graph import (
     make_block_graph_figure,
     make_composition_figure,
     make_resnet_block_figure,
@@ -220,7 +220,7 @@ def test_flow_memory_and_transition_table():
 
 
 def test_explain_figures_show_chinese_class_names_in_zh():
-    from densenet_viz.plots_explain import make_confusion_figure, make_top5_figure
+    from densenet_viz.plots.explain import make_confusion_figure, make_top5_figure
 
     top5 = make_top5_figure([("roses", 0.7), ("daisy", 0.2)], lang="zh", highlight="roses")
     assert list(top5.data[0].y) == ["雏菊", "玫瑰"]
@@ -233,7 +233,7 @@ def test_explain_figures_show_chinese_class_names_in_zh():
 def test_cam_strip_is_two_by_two_with_its_colour_bar_below():
     import numpy as np
 
-    from densenet_viz.plots_explain import make_cam_strip_figure
+    from densenet_viz.plots.explain import make_cam_strip_figure
 
     sides = (56, 28, 14, 7)
     fig = make_cam_strip_figure({f"features.denseblock{b}": np.ones((s, s)) for b, s in enumerate(sides, 1)}, "en")

@@ -8,21 +8,22 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from densenet_viz import plots, plots_explain, plots_graph, plots_teaching
 from densenet_viz.config import MAX_INPUT_CHARS, PRESETS, ConfigError, DenseNetConfig
+from densenet_viz.efficiency import OurPoint, ReferenceModel
 from densenet_viz.errors import user_message
 from densenet_viz.explain import DeletionCurve
+from densenet_viz.gradient_flow import GradientFlow
 from densenet_viz.graph import ReuseMatrix, dense_block_graph
-from densenet_viz.live import LivePoint
 from densenet_viz.memory import MeasuredMemory, MemoryPoint
 from densenet_viz.plan import plan_network
-from densenet_viz.plots_present import MIN_PX, axis_keys, font_sizes, for_projector
+from densenet_viz.plots import channels, explain, graph, teaching
+from densenet_viz.plots.present import MIN_PX, axis_keys, font_sizes, for_projector
+from densenet_viz.train.live import LivePoint
 from densenet_viz.walkthrough import FeatureMaps, WalkStage
-from densenet_viz.why import GradientFlow, OurPoint, ReferenceModel
 
 TINY = DenseNetConfig(growth_rate=4, block_config=(3, 5), num_init_features=6, bn_size=2, num_classes=3,
                       stem="cifar", input_size=16)
-MODULES = (plots, plots_explain, plots_graph, plots_teaching)
+MODULES = (channels, explain, graph, teaching)
 
 
 def _graph():
@@ -67,38 +68,38 @@ def _runs():
 
 
 CURVE = DeletionCurve((0.0, 0.5, 1.0), (0.9, 0.4, 0.1), 0.4)
-FACTORIES = {  # every figure factory in plots*.py, with small inputs
-    "plots.make_growth_figure": lambda: plots.make_growth_figure(PRESETS["densenet121"], "en", ks=(12, 32)),
-    "plots.make_flow_figure": lambda: plots.make_flow_figure(plan_network(PRESETS["densenet121"]), "zh"),
-    "plots.make_flow_memory_figure": lambda: plots.make_flow_memory_figure(plan_network(TINY), 2, "float16"),
-    "plots_explain.make_top5_figure": lambda: plots_explain.make_top5_figure(
+FACTORIES = {  # every figure factory in plots/, with small inputs
+    "channels.make_growth_figure": lambda: channels.make_growth_figure(PRESETS["densenet121"], "en", ks=(12, 32)),
+    "channels.make_flow_figure": lambda: channels.make_flow_figure(plan_network(PRESETS["densenet121"]), "zh"),
+    "channels.make_flow_memory_figure": lambda: channels.make_flow_memory_figure(plan_network(TINY), 2, "float16"),
+    "explain.make_top5_figure": lambda: explain.make_top5_figure(
         [("daisy", 0.7), ("roses", 0.2), ("tulips", 0.1)], "en", highlight="daisy", threshold=0.64),
-    "plots_explain.make_cam_strip_figure": lambda: plots_explain.make_cam_strip_figure(
+    "explain.make_cam_strip_figure": lambda: explain.make_cam_strip_figure(
         {"features.denseblock1": np.ones((8, 8)), "features.denseblock2": np.eye(4)}, "zh"),
-    "plots_explain.make_deletion_figure": lambda: plots_explain.make_deletion_figure(CURVE, CURVE, "daisy", "en"),
-    "plots_explain.make_occlusion_figure": lambda: plots_explain.make_occlusion_figure(
+    "explain.make_deletion_figure": lambda: explain.make_deletion_figure(CURVE, CURVE, "daisy", "en"),
+    "explain.make_occlusion_figure": lambda: explain.make_occlusion_figure(
         np.zeros((32, 32, 3), np.uint8), None, 8, "en"),
-    "plots_explain.make_probability_change_figure": lambda: plots_explain.make_probability_change_figure(
+    "explain.make_probability_change_figure": lambda: explain.make_probability_change_figure(
         ("a", "b"), [0.6, 0.4], [0.3, 0.7], "zh"),
-    "plots_explain.make_confusion_figure": lambda: plots_explain.make_confusion_figure(
+    "explain.make_confusion_figure": lambda: explain.make_confusion_figure(
         [[5, 1], [2, 7]], ("daisy", "roses"), "en"),
-    "plots_graph.make_block_graph_figure": lambda: plots_graph.make_block_graph_figure(_graph(), "en", selected=4),
-    "plots_graph.make_composition_figure": lambda: plots_graph.make_composition_figure(_graph(), "zh", selected=3),
-    "plots_graph.make_resnet_block_figure": lambda: plots_graph.make_resnet_block_figure(16, 6, "en"),
-    "plots_graph.make_width_contrast_figure": lambda: plots_graph.make_width_contrast_figure(_graph(), "en"),
-    "plots_graph.make_reuse_heatmap": lambda: plots_graph.make_reuse_heatmap(_reuse(), "en", "trained"),
-    "plots_teaching.make_feature_grid_figure": lambda: plots_teaching.make_feature_grid_figure(_maps(), "en", cols=3),
-    "plots_teaching.make_top_entries_figure": lambda: plots_teaching.make_top_entries_figure(
+    "graph.make_block_graph_figure": lambda: graph.make_block_graph_figure(_graph(), "en", selected=4),
+    "graph.make_composition_figure": lambda: graph.make_composition_figure(_graph(), "zh", selected=3),
+    "graph.make_resnet_block_figure": lambda: graph.make_resnet_block_figure(16, 6, "en"),
+    "graph.make_width_contrast_figure": lambda: graph.make_width_contrast_figure(_graph(), "en"),
+    "graph.make_reuse_heatmap": lambda: graph.make_reuse_heatmap(_reuse(), "en", "trained"),
+    "teaching.make_feature_grid_figure": lambda: teaching.make_feature_grid_figure(_maps(), "en", cols=3),
+    "teaching.make_top_entries_figure": lambda: teaching.make_top_entries_figure(
         np.arange(30.0), 20, "zh"),
-    "plots_teaching.make_class_bar_figure": lambda: plots_teaching.make_class_bar_figure(
+    "teaching.make_class_bar_figure": lambda: teaching.make_class_bar_figure(
         np.array([0.2, 0.7, 0.1]), ("a", "b", "c"), "en", percent=True),
-    "plots_teaching.make_stage_overview_figure": lambda: plots_teaching.make_stage_overview_figure(_stages(), 1),
-    "plots_teaching.make_gradient_flow_figure": lambda: plots_teaching.make_gradient_flow_figure(_flow(), "en"),
-    "plots_teaching.make_efficiency_figure": lambda: plots_teaching.make_efficiency_figure(
+    "teaching.make_stage_overview_figure": lambda: teaching.make_stage_overview_figure(_stages(), 1),
+    "teaching.make_gradient_flow_figure": lambda: teaching.make_gradient_flow_figure(_flow(), "en"),
+    "teaching.make_efficiency_figure": lambda: teaching.make_efficiency_figure(
         _reference(), OurPoint(7_978_856, 2.83, 74.434, "DenseNet-121", 224), "zh"),
-    "plots_teaching.make_memory_figure": lambda: plots_teaching.make_memory_figure(
+    "teaching.make_memory_figure": lambda: teaching.make_memory_figure(
         _memory(), MeasuredMemory("saved_tensors", "cpu", (), 0, 0.1), 20, 2, 32, "en"),
-    "plots_teaching.make_live_figure": lambda: plots_teaching.make_live_figure(_runs(), "en", chance=1 / 3),
+    "teaching.make_live_figure": lambda: teaching.make_live_figure(_runs(), "en", chance=1 / 3),
 }
 
 
@@ -169,21 +170,21 @@ def test_projector_copy_has_no_small_text_and_room_for_it(name):
 
 
 def test_pictures_grow_twice_and_explicit_sizes_only_grow():
-    fig = plots_teaching.make_feature_grid_figure(_maps(6), "en", cols=3)
+    fig = teaching.make_feature_grid_figure(_maps(6), "en", cols=3)
     assert fig.layout.annotations[0].font.size == 11  # the factory's own small subplot titles
     big = for_projector(fig, height_scale=2)
     assert big.layout.height == 2 * fig.layout.height
     assert {a.font.size for a in big.layout.annotations} == {MIN_PX}
     assert for_projector(fig, min_px=20).layout.annotations[0].font.size == 20
-    titled = plots_teaching.make_class_bar_figure(np.array([1.0, 2.0]), ("a", "b"), "en")
+    titled = teaching.make_class_bar_figure(np.array([1.0, 2.0]), ("a", "b"), "en")
     assert for_projector(titled).layout.title.font.size > MIN_PX  # titles stay larger than the rest
-    strip = plots_explain.make_cam_strip_figure({"features.denseblock1": np.ones((4, 4))}, "en")
+    strip = explain.make_cam_strip_figure({"features.denseblock1": np.ones((4, 4))}, "en")
     assert strip.layout.annotations[0].font.size == 16  # plotly's subplot titles: already big enough, kept
     assert for_projector(strip, min_px=12).layout.annotations[0].font.size == 16
 
 
 def test_growth_figure_controls_and_frames_are_scaled_too():
-    fig = plots.make_growth_figure(PRESETS["densenet121"], "en", ks=(12, 32))
+    fig = channels.make_growth_figure(PRESETS["densenet121"], "en", ks=(12, 32))
     big = for_projector(fig)
     assert big.layout.sliders[0].font.size >= MIN_PX and big.layout.updatemenus[0].font.size >= MIN_PX
     assert big.layout.sliders[0].currentvalue.font.size >= MIN_PX
@@ -222,7 +223,7 @@ def test_every_chart_of_the_app_goes_through_show_chart():
 
 
 def test_long_stage_labels_stand_upright_and_short_ones_stay():
-    long_labels = for_projector(plots.make_flow_figure(plan_network(PRESETS["densenet121"])))
+    long_labels = for_projector(channels.make_flow_figure(plan_network(PRESETS["densenet121"])))
     assert long_labels.layout.xaxis.tickangle == -90 and long_labels.layout.xaxis2.tickangle == -90
     short = go_bar(["a", "b", "c"])
     assert for_projector(short).layout.xaxis.tickangle is None
@@ -231,11 +232,11 @@ def test_long_stage_labels_stand_upright_and_short_ones_stay():
 
 
 def test_titles_hang_inside_the_chart_and_colour_bar_titles_stand_beside_the_bar():
-    fig = for_projector(plots_graph.make_reuse_heatmap(_reuse(), "en", title="Block 1"))
+    fig = for_projector(graph.make_reuse_heatmap(_reuse(), "en", title="Block 1"))
     assert fig.layout.title.yanchor == "top" and fig.layout.title.pad.t >= 0.3 * MIN_PX * 1.15
     assert fig.data[0].colorbar.title.side == "right"
     # plotly.js centres a multi-line title's lines on its anchor: each further line needs more padding above.
-    one, two = (for_projector(plots_graph.make_reuse_heatmap(_reuse(), "en", title=text)).layout.title.pad.t
+    one, two = (for_projector(graph.make_reuse_heatmap(_reuse(), "en", title=text)).layout.title.pad.t
                 for text in ("Block 1", "Block 1<br>second line"))
     assert two >= one + 0.6 * MIN_PX * 1.15
 

@@ -15,7 +15,7 @@ from densenet_viz.data import Preprocessing, center_crop, load_image, to_tensor
 from densenet_viz.i18n import EN, ZH
 from densenet_viz.model import build_densenet
 from densenet_viz.plan import plan_network
-from densenet_viz.plots_teaching import (
+from densenet_viz.plots.teaching import (
     make_class_bar_figure,
     make_feature_grid_figure,
     make_stage_overview_figure,

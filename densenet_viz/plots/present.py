@@ -15,7 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .fit_text import LINE_EM
+from ..fit_text import LINE_EM
 
 MIN_PX = 16  # the smallest chart text readable from the back of a classroom (issue 30)
 PLOTLY_FONT_PX = 12  # plotly.js's default font size, which a figure without layout.font.size inherits

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import DenseNetConfig
-from .i18n import t
-from .plan import format_count
+from ..config import DenseNetConfig
+from ..i18n import t
+from ..plan import format_count
 
 
 def repeat_seed(seed: int) -> int:

@@ -13,12 +13,12 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
-from . import palette
-from .config import FIELDS, DenseNetConfig
-from .fit_text import AXIS_TITLE_PX, fit_title, wrap
-from .i18n import t
-from .plan import DTYPE_BYTES, Plan, Stage, format_bytes, format_count, plan_network
-from .plan import stages as plan_stages
+from .. import palette
+from ..config import FIELDS, DenseNetConfig
+from ..fit_text import AXIS_TITLE_PX, fit_title, wrap
+from ..i18n import t
+from ..plan import DTYPE_BYTES, Plan, Stage, format_bytes, format_count, plan_network
+from ..plan import stages as plan_stages
 
 K_RANGE = range(int(FIELDS["growth_rate"].lo), int(FIELDS["growth_rate"].hi) + 1)  # the in-figure k slider
 MAX_PLAY_FRAMES = 120  # the play animation adds at most this many frames, however deep the network

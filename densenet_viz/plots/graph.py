@@ -7,11 +7,11 @@ import math
 
 import plotly.graph_objects as go
 
-from . import palette
-from .fit_text import fit_title
-from .graph import BlockGraph, ReuseMatrix
-from .i18n import t
-from .plots import COMPARE_COLOR, MAIN_COLOR, TRANSITION_COLOR
+from .. import palette
+from ..fit_text import fit_title
+from ..graph import BlockGraph, ReuseMatrix
+from ..i18n import t
+from .channels import COMPARE_COLOR, MAIN_COLOR, TRANSITION_COLOR
 
 
 def _node_label(graph: BlockGraph, index: int, lang: str) -> str:

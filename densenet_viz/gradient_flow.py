@@ -1,8 +1,5 @@
-"""Why DenseNet, measured: gradient flow, parameter efficiency and the memory cost of concatenation.
-
-Everything here is computed from real models (ours or torchvision's architectures) or from the plan;
-published numbers come from torchvision's weight metadata, never typed in by hand.
-"""
+"""Why dense connections help training, measured: the gradient that reaches every layer of a dense, a plain
+and a residual toy network at initialisation (the Why DenseNet page's first chart)."""
 
 from __future__ import annotations
 
@@ -14,15 +11,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import PRESET_INFO, DenseNetConfig, matching_preset
 from .model import default_device
-from .plan import plan_network
 
 ARCHS = ("dense", "plain", "residual")
 INITS = ("default", "kaiming")
 
 
-# --------------------------------------------------------------------------------------------- gradient flow
 class ToyNet(nn.Module):
     """A stem conv, ``depth`` 3×3 conv layers of ``width`` output maps each, global pool, linear head.
 
@@ -135,59 +129,6 @@ def gradient_flow(depth: int = 40, width: int = 12, batch_size: int = 8, image_s
             params[arch] = sum(p.numel() for p in net.parameters())
     return GradientFlow(norms, output_norms, params, depth, width, batch_size, image_size, batch_norm, init,
                         str(device), time.perf_counter() - start)
-
-
-# ------------------------------------------------------------------------------------ parameter efficiency
-REFERENCE_MODELS = ("densenet121", "densenet169", "densenet201", "densenet161", "resnet18", "resnet34",
-                    "resnet50", "resnet101", "resnet152", "vgg16")
-
-
-@dataclass(frozen=True)
-class ReferenceModel:
-    """A torchvision ImageNet model: metadata of its IMAGENET1K_V1 weights and its architecture's own count."""
-
-    name: str
-    family: str  # "DenseNet" | "ResNet" | "VGG"
-    params: int  # from the weight metadata
-    params_counted: int  # counted on the architecture torchvision builds (meta device: no memory, no download)
-    gmacs: float  # torchvision's "_ops" (GFLOPS as it labels them; multiply-accumulates per image)
-    top1: float  # ImageNet-1K acc@1, percent
-
-
-def reference_models(names: tuple[str, ...] = REFERENCE_MODELS) -> list[ReferenceModel]:
-    """Read every reference model's metadata from torchvision's weight enums (nothing is downloaded)."""
-    from torchvision.models import get_model, get_model_weights
-
-    out = []
-    for name in names:
-        meta = get_model_weights(name).IMAGENET1K_V1.meta
-        with torch.device("meta"):  # builds the module without allocating or initialising real tensors
-            counted = sum(p.numel() for p in get_model(name, weights=None).parameters())
-        family = "DenseNet" if name.startswith("densenet") else "ResNet" if name.startswith("resnet") else "VGG"
-        out.append(ReferenceModel(name, family, int(meta["num_params"]), int(counted), float(meta["_ops"]),
-                                  float(meta["_metrics"]["ImageNet-1K"]["acc@1"])))
-    return out
-
-
-@dataclass(frozen=True)
-class OurPoint:
-    """The sidebar's DenseNet on the efficiency chart: plan numbers, and a published top-1 if it is a preset."""
-
-    params: int
-    gmacs: float
-    top1: float | None
-    preset_title: str | None
-    input_size: int
-
-
-def our_point(config: DenseNetConfig) -> OurPoint:
-    """Params and GMACs from the plan; top-1 only when the config reproduces an ImageNet preset."""
-    plan = plan_network(config)
-    name = matching_preset(config)
-    info = PRESET_INFO.get(name) if name else None
-    top1 = info.published_top1 if info and info.dataset == "ImageNet-1k" else None
-    return OurPoint(plan.params, plan.macs / 1e9, top1, info.title if info and top1 is not None else None,
-                    config.input_size)
 
 
 def vanishing_verdict(dense_first: float, plain_first: float) -> tuple[str, float | None]:

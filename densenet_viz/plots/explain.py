@@ -9,11 +9,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from . import palette
-from .explain import PLOTLY_COLORSCALES, DeletionCurve
-from .fit_text import fit_title
-from .i18n import class_label, t
-from .occlusion import GREY
+from .. import palette
+from ..explain import PLOTLY_COLORSCALES, DeletionCurve
+from ..fit_text import fit_title
+from ..i18n import class_label, t
+from ..occlusion import GREY
 
 
 def layer_label(name: str, lang: str = "en") -> str:

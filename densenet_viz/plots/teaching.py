@@ -11,13 +11,14 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from . import palette
-from .fit_text import LINE_EM, PHONE_CHART_PX, fit_title, text_em
-from .i18n import class_label, t
-from .live_summary import short_run_names
-from .memory import MeasuredMemory, MemoryPoint
-from .walkthrough import FeatureMaps, WalkStage, top_entries
-from .why import GradientFlow, OurPoint, ReferenceModel
+from .. import palette
+from ..efficiency import OurPoint, ReferenceModel
+from ..fit_text import LINE_EM, PHONE_CHART_PX, fit_title, text_em
+from ..gradient_flow import GradientFlow
+from ..i18n import class_label, t
+from ..memory import MeasuredMemory, MemoryPoint
+from ..train.live_summary import short_run_names
+from ..walkthrough import FeatureMaps, WalkStage, top_entries
 
 _OI = palette.OKABE_ITO
 ARCH_COLOURS = {"dense": _OI["blue"], "plain": _OI["vermillion"], "residual": _OI["bluish_green"]}

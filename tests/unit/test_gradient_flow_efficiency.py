@@ -1,4 +1,5 @@
-"""Why DenseNet: gradient flow, parameter efficiency and memory, measured on small real models."""
+"""Gradient flow (densenet_viz.gradient_flow) and parameter efficiency (densenet_viz.efficiency):
+measured values and their figures."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ import pytest
 import torch
 
 from densenet_viz.config import PRESET_INFO, PRESETS, DenseNetConfig
+from densenet_viz.efficiency import REFERENCE_MODELS, our_point, reference_models
+from densenet_viz.gradient_flow import ARCHS, ToyNet, gradient_flow
 from densenet_viz.i18n import EN, ZH
 from densenet_viz.memory import measure_memory, memory_curve, saved_tensor_bytes, scaled_config
 from densenet_viz.model import build_densenet
 from densenet_viz.plan import plan_network
-from densenet_viz.plots_teaching import (
+from densenet_viz.plots.teaching import (
     make_efficiency_figure,
     make_gradient_flow_figure,
     make_memory_figure,
 )
-from densenet_viz.why import ARCHS, REFERENCE_MODELS, ToyNet, gradient_flow, our_point, reference_models
 
 FAST = dict(width=4, batch_size=4, image_size=16, device="cpu")
 

@@ -22,15 +22,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .config import DenseNetConfig
-from .data import IMAGENET_MEAN, IMAGENET_STD, list_images, load_image
-from .hashing import sha256_hex
-from .model import build_densenet
-from .plan import plan_network
-from .weights import ASSETS
+from ..config import DenseNetConfig
+from ..data import IMAGENET_MEAN, IMAGENET_STD, list_images, load_image
+from ..hashing import sha256_hex
+from ..model import build_densenet
+from ..plan import plan_network
+from ..weights import ASSETS
 
 if TYPE_CHECKING:
-    from .serving import Ticket
+    from ..serving import Ticket
 
 THUMBNAILS_DIR = ASSETS / "thumbnails"
 LIVE_SIZE = 64  # training and evaluation crop side
@@ -193,8 +193,8 @@ class LiveRun:
         step per ``next()``: a generator that yields the fraction done and returns self. The job executor
         runs it a slice at a time, so a build or another run takes turns with it instead of waiting for the
         whole run."""
-        from .train.augment import random_crop_flip
-        from .train.step import lr_at, train_step, use_bf16
+        from .augment import random_crop_flip
+        from .step import lr_at, train_step, use_bf16
 
         with self._lock:
             if self._stop.is_set():  # stopped while it waited: give the trainer to the next job at once
@@ -252,7 +252,7 @@ class LiveRun:
 
     def _evaluate(self, model, mean, std, bf16: bool) -> float:
         """Validation top-1 on the thumbnails' val split (no mirror image: a quick signal, not a score)."""
-        from .train.step import val_top1
+        from .step import val_top1
 
         return val_top1(model, self.data.val_x, self.data.val_y, flip=False, bf16=bf16, batch=100,
                         prepare=lambda x: (x.float() / 255 - mean) / std)

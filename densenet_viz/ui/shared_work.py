@@ -4,13 +4,13 @@ cached there by its arguments: a class asking the same question shares one compu
 from __future__ import annotations
 
 from ..config import DenseNetConfig
-from .serving import job_executor, wait_for
+from .workers import job_executor, wait_for
 
 
 def gradient_flow_result(lang: str, depth: int, width: int, batch_size: int, image_size: int, batch_norm: bool,
                          init: str, device: str):
     """Gradient norms per layer for dense, plain and residual toy networks at initialisation."""
-    from ..why import gradient_flow
+    from ..gradient_flow import gradient_flow
 
     args = (depth, width, batch_size, image_size, batch_norm, init)
     return wait_for(job_executor().submit(gradient_flow, *args, device=device, key=("gradient_flow", args, device)),
@@ -19,7 +19,7 @@ def gradient_flow_result(lang: str, depth: int, width: int, batch_size: int, ima
 
 def reference_models_result(lang: str):
     """torchvision's ImageNet models: weight metadata plus parameters counted on the built architecture."""
-    from ..why import reference_models
+    from ..efficiency import reference_models
 
     return wait_for(job_executor().submit(reference_models, key=("reference_models",)), lang)
 
