@@ -25,6 +25,7 @@ pages = {  # page id (its url path; densenet_viz.lesson.STEP_IDS) -> page
                            url_path="walkthrough"),
     "why": st.Page("pages/why.py", title=t("nav.why", lang), icon="💡", url_path="why"),
     "train_live": st.Page("pages/train_live.py", title=t("nav.train_live", lang), icon="🏋️", url_path="train_live"),
+    "classroom": st.Page("pages/classroom.py", title=t("nav.classroom", lang), icon="🧑‍🏫", url_path="classroom"),
 }
 # Streamlit serves the default page only at "/": this hidden twin serves /home.
 home_path = st.Page("pages/home.py", title=t("nav.home", lang), icon="🏠", url_path="home", visibility="hidden")

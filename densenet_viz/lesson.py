@@ -25,8 +25,9 @@ from .urlstate import SHOW_KEY, STEP_KEY, config_to_query
 
 # Page ids are the pages' url paths in app.py; the lesson visits them in this order.
 STEP_IDS = ("home", "concat", "architecture", "transitions", "walkthrough", "explain", "why", "train_live")
+PAGE_IDS = (*STEP_IDS, "classroom")  # every page: the lesson's and the class room
 # Pages that explain the shipped, trained model: the sidebar's configuration does not act on them.
-SHIPPED_MODEL_PAGES = frozenset({"walkthrough", "explain"})
+SHIPPED_MODEL_PAGES = frozenset({"walkthrough", "explain", "classroom"})
 # The sidebar controls a lesson link can show or hide: the preset picker and every config field, by URL key.
 CONTROL_KEYS = ("preset", *(spec.url for spec in FIELDS.values()))
 DAHLIA_EXAMPLE = "sklearn-flower-dahlia.jpg"  # a built-in example that is none of the five flowers
@@ -336,7 +337,7 @@ def site_root(url: str | None) -> str:
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
     head, _, last = path.rpartition("/")
-    if last in STEP_IDS:
+    if last in PAGE_IDS:
         path = head
     return f"{parts.scheme}://{parts.netloc}{path}" if parts.scheme else path
 

@@ -13,7 +13,10 @@ from .config import FIELDS, PRESETS, ConfigError, DenseNetConfig, check_length, 
 
 DEFAULT_PRESET = "densenet121"
 STEP_KEY, SHOW_KEY = "step", "show"  # a lesson link's step and the sidebar controls it shows (densenet_viz.lesson)
-QUERY_KEYS = ("lang", "preset", STEP_KEY, SHOW_KEY, *(spec.url for spec in FIELDS.values()))  # others: ignored
+ROOM_KEY, SEAT_KEY, TEACHER_KEY = "room", "seat", "teacher"  # the class room (densenet_viz.ui.classroom)
+CLASS_KEYS = (ROOM_KEY, SEAT_KEY, TEACHER_KEY)
+# Only these keys are read from a URL; others are ignored.
+QUERY_KEYS = ("lang", "preset", STEP_KEY, SHOW_KEY, *CLASS_KEYS, *(spec.url for spec in FIELDS.values()))
 
 
 def read_query(params: Mapping[str, str]) -> dict[str, str]:

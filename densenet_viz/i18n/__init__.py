@@ -12,6 +12,7 @@ from __future__ import annotations
 from . import (
     architecture,
     charts,
+    classroom,
     common,
     concat,
     errors,
@@ -26,7 +27,7 @@ from . import (
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 CATALOGUES = (common, errors, architecture, concat, transitions, explain, walkthrough, why, training, lesson, present,
-              charts)
+              charts, classroom)
 
 EN: dict[str, str] = {}
 ZH: dict[str, str] = {}

@@ -193,4 +193,80 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
         "You already have {waiting} requests waiting. Let them finish first; everyone takes turns.",
         "你已有 {waiting} 个请求在排队。请等它们完成；大家轮流使用。",
     ),
+    "error.classroom.no_model": (
+        "The class room needs the shipped flower model, and it is missing.",
+        "课堂需要随附的花卉模型，但它不存在。",
+    ),
+    "error.classroom.code_format": (
+        "“{class_code}” is not a class code: a class code has 8 letters and digits, like ABCD-1234",
+        "“{class_code}”不是课堂代码：课堂代码由 8 个字母和数字组成，例如 ABCD-1234",
+    ),
+    "error.classroom.unknown_code": (
+        "No open class has the code {class_code}. Check the code with your teacher; the class may have ended.",
+        "没有代码为 {class_code} 的进行中课堂。请向老师核对代码；课堂可能已经结束。",
+    ),
+    "error.classroom.too_many_rooms": (
+        "This server already has {limit} open classes. Please try again later, or end a class that is over.",
+        "本服务器已有 {limit} 个进行中的课堂。请稍后再试，或先结束已上完的课堂。",
+    ),
+    "error.classroom.room_full": (
+        "This class is full: {limit} students have joined already.",
+        "这个课堂已满：已有 {limit} 名学生加入。",
+    ),
+    "error.classroom.not_member": (
+        "You are no longer in this class. Join again with the class code.",
+        "你已不在这个课堂中。请用课堂代码重新加入。",
+    ),
+    "error.classroom.wrong_key": (
+        "This teacher link is not valid for this class. Open the private link you got when you started the class.",
+        "这个教师链接对该课堂无效。请打开开始上课时得到的专用链接。",
+    ),
+    "error.classroom.share_limit": (
+        "You have shared {limit} photos already, the most one student can share in a class.",
+        "你已经分享了 {limit} 张照片，这是每名学生在一节课中的上限。",
+    ),
+    "error.classroom.room_share_limit": (
+        "This class already holds {limit} photos, as many as it can take.",
+        "这个课堂已有 {limit} 张照片，已达上限。",
+    ),
+    "error.classroom.bad_label": (
+        "“{label}” is not a label you can give; the labels are {choices}",
+        "“{label}”不是可选的标签；可选标签有 {choices}",
+    ),
+    "error.classroom.bad_prediction": (
+        "“{predicted}” is not one of the model's classes",
+        "“{predicted}”不是模型的类别之一",
+    ),
+    "error.classroom.bad_probability": (
+        "{value} is not a probability: a number from 0 to 1",
+        "{value} 不是概率：需要 0 到 1 之间的数",
+    ),
+    "error.classroom.not_an_image": (
+        "Only a JPEG or PNG picture can be shared.",
+        "只能分享 JPEG 或 PNG 图片。",
+    ),
+    "error.classroom.image_too_large": (
+        "The picture is {size} bytes; at most {limit} can be shared.",
+        "图片有 {size} 字节；最多只能分享 {limit} 字节。",
+    ),
+    "error.classroom.question_too_long": (
+        "The question id is {length} characters long; at most {limit} are allowed.",
+        "题目编号长 {length} 个字符，最多允许 {limit} 个。",
+    ),
+    "error.classroom.answer_too_long": (
+        "The answer is {length} characters long; at most {limit} are allowed.",
+        "答案长 {length} 个字符，最多允许 {limit} 个。",
+    ),
+    "error.classroom.answer_limit": (
+        "You have answered {limit} questions in this class, the most that is kept.",
+        "你在这个课堂中已回答了 {limit} 道题，已达保存上限。",
+    ),
+    "error.classroom.unknown_share": (
+        "Photo {share_id} is not in this class (anymore).",
+        "照片 {share_id} 不在（或已不在）这个课堂中。",
+    ),
+    "error.classroom.rate_limited": (
+        "Too many tries in a short time: please try again in {seconds} s.",
+        "短时间内尝试次数过多：请在 {seconds} 秒后再试。",
+    ),
 }

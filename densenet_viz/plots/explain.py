@@ -131,18 +131,22 @@ def make_probability_change_figure(class_names, before, after, lang: str = "en")
     return fig
 
 
-def make_confusion_figure(confusion, class_names, lang: str = "en") -> go.Figure:
+def make_confusion_figure(confusion, class_names, lang: str = "en", column_names=None,
+                          title_key: str = "mistakes.matrix_title", rows_key: str = "mistakes.true") -> go.Figure:
     """A confusion matrix (rows: true class, columns: predicted) as a heat map: colour is the share of the
-    row (so a small class's mistakes show as clearly as a big one's), each cell labelled with its count."""
+    row (so a small class's mistakes show as clearly as a big one's), each cell labelled with its count.
+    ``column_names`` when the columns differ from the rows (the class room's "none of my five" column);
+    row and column names are class names or already translated words."""
     counts = np.asarray(confusion, dtype=int)
     totals = counts.sum(axis=1, keepdims=True)
     share = counts / np.maximum(totals, 1)
-    names = [class_label(str(n), lang) for n in class_names]
+    rows = [class_label(str(n), lang) for n in class_names]
+    columns = rows if column_names is None else [class_label(str(n), lang) for n in column_names]
     hover = t("mistakes.hover", lang, true="%{y}", pred="%{x}", count="%{text}", share="%{z:.0%}")
-    fig = go.Figure(go.Heatmap(z=share, x=names, y=names, text=counts, texttemplate="%{text}", zmin=0, zmax=1,
+    fig = go.Figure(go.Heatmap(z=share, x=columns, y=rows, text=counts, texttemplate="%{text}", zmin=0, zmax=1,
                                colorscale="Blues", showscale=False, hovertemplate=hover + "<extra></extra>"))
-    title, top = fit_title(t("mistakes.matrix_title", lang), 40)
-    fig.update_layout(title=title, height=80 + top + 48 * len(names), margin=dict(l=8, r=8, t=top, b=8),
+    title, top = fit_title(t(title_key, lang), 40)
+    fig.update_layout(title=title, height=80 + top + 48 * len(rows), margin=dict(l=8, r=8, t=top, b=8),
                       xaxis=dict(title=t("mistakes.predicted", lang), side="bottom", constrain="domain"),
-                      yaxis=dict(title=t("mistakes.true", lang), autorange="reversed", scaleanchor="x"))
+                      yaxis=dict(title=t(rows_key, lang), autorange="reversed", scaleanchor="x"))
     return fig

@@ -40,6 +40,7 @@ from ..model import cam_layer_names
 from ..plan import plan_network
 from ..plots.explain import make_cam_strip_figure, make_deletion_figure, make_top5_figure
 from ..weights import EXAMPLE_CREDITS, ModelCard, example_credits
+from .classroom import share_form
 from .present import note, picture_cells, presenting, show_chart, side_by_side
 from .state import session_is_new
 from .workers import CACHED_PHOTOS, inference_worker, wait_for
@@ -268,6 +269,7 @@ def show_explanation(i: int, photo: Photo, res: PhotoExplanation, card: ModelCar
                    summary=top5_summary(res.top5, lang, res.threshold), lang=lang,
                    headers={"category": t("chart.col_class", lang)})
         note(none_of_these_rule_text(card, lang))
+        share_form(i, key, res, card, blended, lang)  # only for a student in a class room
     st.markdown(f"**{t('explain.strip_title', lang)}**")
     strip_summary = cam_strip_summary({n: exp.raw[n] for n in block_end_layers(list(exp.raw))}, cls, lang)
     # Maps two to a row: half the page wide beside their note, or the whole width of a phone (Streamlit stacks

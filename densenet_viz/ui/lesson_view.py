@@ -27,6 +27,7 @@ from ..lesson import (
     step_by_id,
     try_this,
 )
+from .classroom import record_answer
 from .present import presenting
 from .state import current_config, shipped_card
 from .state import lesson_link as link_in_url
@@ -73,7 +74,7 @@ def _remember_open(key: str) -> None:
     st.session_state[OPEN_KEY] = bool(st.session_state.get(key))
 
 
-def _model_for(step: LessonStep, config: DenseNetConfig | None) -> tuple[DenseNetConfig, ModelFacts | None]:
+def model_for(step: LessonStep, config: DenseNetConfig | None) -> tuple[DenseNetConfig, ModelFacts | None]:
     """The network a step's questions are about: the sidebar's, or the shipped model's on its pages."""
     if not step.uses_sidebar_config:
         try:
@@ -104,7 +105,7 @@ def lesson_panel(page_id: str, config: DenseNetConfig | None, lang: str) -> None
         st.markdown(t("lesson.try_header", lang))
         st.markdown("\n".join(f"{i}. {text}" for i, text in enumerate(try_this(step, lang), start=1)))
         st.markdown(t("lesson.questions_header", lang))
-        model_config, facts = _model_for(step, config)
+        model_config, facts = model_for(step, config)
         questions = questions_for(step, model_config, lang, facts)
         for number, question in enumerate(questions, start=1):
             _question(question, number, lang)
@@ -122,8 +123,10 @@ def _submit(question: Question) -> None:
     """The Check button's callback, before the rerun draws anything: remember the answer and whether it is right."""
     given = st.session_state.get(f"lesson_answer_{question.id}")
     st.session_state.setdefault(FEEDBACK_KEY, {})[question.id] = (question.values, given)
-    if given is not None and check_answer(question, given)[0]:
+    correct = given is not None and check_answer(question, given)[0]
+    if correct:
         st.session_state.setdefault(RIGHT_KEY, set()).add(question.id)
+    record_answer(question, given, correct)  # counted for the class when this student is in a room
 
 
 def _question(question: Question, number: int, lang: str) -> None:
@@ -167,7 +170,8 @@ def _control_label(key: str, lang: str) -> str:
     return t("lesson.control_preset", lang) if key == "preset" else t(_FIELD_BY_URL[key].label, lang)
 
 
-def _page_url() -> str | None:
+def page_url() -> str | None:
+    """The address this session's browser opened (``st.context.url``), or None (tests)."""
     try:
         return st.context.url
     except Exception:  # noqa: BLE001 - no browser behind this session (tests): the link stays relative
@@ -183,5 +187,5 @@ def _share_control(step: LessonStep, lang: str) -> None:
                             default=[k for k in CONTROL_KEYS if shown is None or k in shown],
                             format_func=lambda key: _control_label(key, lang))
     query = lesson_query(step.id, current_config(), st.session_state.get("cfg_preset"), chosen, lang, presenting())
-    st.code(lesson_link(site_root(_page_url()), step.id, query), language=None, wrap_lines=True)
+    st.code(lesson_link(site_root(page_url()), step.id, query), language=None, wrap_lines=True)
     st.caption(t("lesson.share_caption", lang))

@@ -13,8 +13,9 @@ from ..config import FIELDS, PRESET_INFO, PRESETS, ConfigError, DenseNetConfig, 
 from ..errors import markdown_literal, user_message
 from ..i18n import LANGUAGES, class_list, t
 from ..lesson import CONTROL_KEYS, SHIPPED_MODEL_PAGES, LessonLink, read_lesson_query
-from ..urlstate import DEFAULT_PRESET, SHOW_KEY, config_from_query, config_to_query, read_query
+from ..urlstate import CLASS_KEYS, DEFAULT_PRESET, SHOW_KEY, config_from_query, config_to_query, read_query
 from .cache import cached_plan
+from .classroom import class_query, class_sidebar, read_class_link
 from .compat import use_navigation_mode, uses_pages_directory
 from .present import present_toggle
 
@@ -81,7 +82,7 @@ def _first_run_from_url() -> None:
     params = read_query(st.query_params)  # a link is hostile input: unknown keys are dropped here
     lang = params.get("lang", "en")  # anything but a known language (even 100 KB of it) means English
     st.session_state["lang"] = lang if lang in LANGUAGES else "en"
-    has_config = any(k != "lang" for k in params)
+    has_config = any(k != "lang" and k not in CLASS_KEYS for k in params)
     if has_config:
         config, preset, problem = config_from_query(params)
     else:
@@ -91,6 +92,7 @@ def _first_run_from_url() -> None:
     st.session_state["_url_problem"] = (problem, preset) if problem else None
     st.session_state[LESSON_LINK_KEY] = read_lesson_query(params)
     st.session_state["last_valid_config"] = config
+    read_class_link(params)
     st.session_state["_ui_initialised"] = True
 
 
@@ -174,9 +176,12 @@ def render_sidebar(page_id: str = "home") -> DenseNetConfig:
 
     query = config_to_query(config, st.session_state["cfg_preset"])
     query["lang"] = lang
+    class_sidebar(sb, lang)
+    query.update(class_query())  # a student's reload stays in their room
     if link.shown is not None:  # a reload keeps the lesson link's choice of controls
         query[SHOW_KEY] = ",".join(key for key in CONTROL_KEYS if key in link.shown)
-    if {k: st.query_params.get(k) for k in query} != query:
+    stale = [k for k in CLASS_KEYS if k in st.query_params and k not in query]  # left the room, or a used link
+    if stale or {k: st.query_params.get(k) for k in query} != query:
         st.query_params.from_dict(query)
     st.session_state["config"] = config
     return config
