@@ -35,10 +35,16 @@ def default_database_url() -> str:
 def make_engine(url: str | sa.URL | None = None, **kwargs) -> sa.Engine:
     """An engine for ``url`` (default ``default_database_url()``), prepared by ``prepare_engine``.
     A SQLite file's folder is created if missing."""
-    engine = sa.create_engine(url or default_database_url(), pool_pre_ping=True, **kwargs)
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
-    return prepare_engine(engine)
+    url = url or default_database_url()
+    make_sqlite_folder(url)
+    return prepare_engine(sa.create_engine(url, pool_pre_ping=True, **kwargs))
+
+
+def make_sqlite_folder(url: str | sa.URL) -> None:
+    """Create the folder of a SQLite file URL (SQLite creates the file, not its folder); other URLs: nothing."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def prepare_engine(engine: sa.Engine) -> sa.Engine:

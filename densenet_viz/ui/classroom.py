@@ -29,6 +29,7 @@ from ..classroom import (
     normalize_code,
     qr_png,
 )
+from ..classroom.db import URL_ENV, make_sqlite_folder
 from ..errors import UserError, markdown_literal, user_message
 from ..hashing import sha256_hex
 from ..i18n import class_label, t
@@ -38,7 +39,6 @@ from ..urlstate import ROOM_KEY, SEAT_KEY, TEACHER_KEY
 from .present import picture_cells, presenting, show_chart
 
 CONNECTION = "classroom"  # st.connection's name: [connections.classroom] in .streamlit/secrets.toml
-URL_ENV = "DENSENET_VIZ_CLASS_DB_URL"
 BOARD_REFRESH_S = 3
 LABEL_CHOICES_EXTRA = (OTHER, UNKNOWN)
 _MEMBER, _TEACHER, _SEAT, _LINK = "class_member", "class_teacher", "class_seat", "_class_link"
@@ -49,8 +49,8 @@ _PROBLEM = "class_problem"  # why the last link, join or teacher action failed: 
 def database_url() -> str | None:
     """The URL the store connects to: ``DENSENET_VIZ_CLASS_DB_URL``, else None when secrets.toml configures
     ``[connections.classroom]`` (st.connection reads it), else the SQLite file under ``.data/``."""
-    if os.environ.get(URL_ENV):
-        return os.environ[URL_ENV]
+    if os.environ.get(URL_ENV, "").strip():
+        return default_database_url()
     try:
         if st.secrets["connections"][CONNECTION]:
             return None
@@ -62,6 +62,8 @@ def database_url() -> str | None:
 @st.cache_resource(show_spinner=False)
 def _store(url: str | None, class_names: tuple[str, ...]) -> ClassroomStore:
     kwargs = {"url": url} if url else {}
+    if url:
+        make_sqlite_folder(url)
     engine = st.connection(CONNECTION, type="sql", **kwargs).engine
     store = ClassroomStore(engine, Limits.from_env(), class_names=class_names)
     store.ensure_schema()
