@@ -156,9 +156,27 @@ def train_small_network(page, base_url: str, lang: str) -> None:
     wait_idle(page, timeout_ms=180_000)
 
 
+def start_class_with_a_photo(page, base_url: str, lang: str) -> None:
+    """Class: start a class; a student (another session) joins by its link and shares Explain's first example
+    labelled "dandelion"; the teacher approves it, so the board shows a photo, its Grad-CAM, the counts and
+    the confusion matrix."""
+    from bench.classroom_browser import approve_all, join_and_share, join_link, start_class
+
+    start_class(page, base_url, lang)
+    student = page.context.browser.new_page()  # a browser context of its own: another person's device
+    try:
+        join_and_share(student, join_link(page), ["dandelion"], lang)
+    finally:
+        student.close()
+    approve_all(page)
+    page.locator('[data-testid="stMain"] .js-plotly-plot').first.wait_for(timeout=60_000)  # the matrix
+    wait_idle(page, need_sidebar=False, timeout_ms=180_000)
+
+
 # Each page's main interaction, audited with --interact (and by tests/e2e/test_accessibility.py).
 INTERACTIONS = {"explain + upload": upload_photo, "explain + occlusion": occlude_by_keyboard,
-                "concat + lesson": answer_lesson_wrong, "train_live + run": train_small_network}
+                "concat + lesson": answer_lesson_wrong, "train_live + run": train_small_network,
+                "classroom + shared photo": start_class_with_a_photo}
 
 
 def audit_after(interaction, page, base_url: str, lang: str) -> list[Violation]:

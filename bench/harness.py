@@ -31,6 +31,7 @@ PAGES = {  # url path -> page file; "" is the home page
     "": "app.py", "architecture": "pages/architecture.py", "concat": "pages/concat.py",
     "transitions": "pages/transitions.py", "explain": "pages/explain.py",
     "walkthrough": "pages/walkthrough.py", "why": "pages/why.py", "train_live": "pages/train_live.py",
+    "classroom": "pages/classroom.py",
 }
 CLASSES = ("daisy", "dandelion", "roses", "sunflowers", "tulips")
 

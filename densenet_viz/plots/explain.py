@@ -147,6 +147,11 @@ def make_confusion_figure(confusion, class_names, lang: str = "en", column_names
                                colorscale="Blues", showscale=False, hovertemplate=hover + "<extra></extra>"))
     title, top = fit_title(t(title_key, lang), 40)
     fig.update_layout(title=title, height=80 + top + 48 * len(rows), margin=dict(l=8, r=8, t=top, b=8),
-                      xaxis=dict(title=t("mistakes.predicted", lang), side="bottom", constrain="domain"),
-                      yaxis=dict(title=t(rows_key, lang), autorange="reversed", scaleanchor="x"))
+                      # Column names upright when they do not fit level: slanted ones reach over their neighbours.
+                      xaxis=dict(title=t("mistakes.predicted", lang), side="bottom", constrain="domain",
+                                 autotickangles=[0, 90]),
+                      # Square cells: on a narrow screen (a phone) the rows shrink with the columns, toward the
+                      # title, and the x axis follows them up instead of staying below a gap.
+                      yaxis=dict(title=t(rows_key, lang), autorange="reversed", scaleanchor="x", constrain="domain",
+                                 constraintoward="top"))
     return fig

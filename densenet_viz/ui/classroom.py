@@ -40,6 +40,7 @@ from .present import picture_cells, presenting, show_chart
 
 CONNECTION = "classroom"  # st.connection's name: [connections.classroom] in .streamlit/secrets.toml
 BOARD_REFRESH_S = 3
+QR_PX = {False: 180, True: 360}  # the QR code's width, by projector mode (at most its column's width)
 LABEL_CHOICES_EXTRA = (OTHER, UNKNOWN)
 _MEMBER, _TEACHER, _SEAT, _LINK = "class_member", "class_teacher", "class_seat", "_class_link"
 _PROBLEM = "class_problem"  # why the last link, join or teacher action failed: shown until the next success
@@ -155,9 +156,7 @@ def class_sidebar(sb, lang: str) -> None:
     if teacher():
         sb.info(t("room.sidebar_teacher", lang, code=format_code(teacher()[0])))
     elif member():
-        m = member()
-        nick = t("room.joined_nick", lang, nick=markdown_literal(m.nickname)) if m.nickname else ""
-        sb.info(t("room.joined", lang, code=format_code(m.code), nick=nick))
+        sb.info(_joined_line(member(), lang))
     else:
         return
     from .lesson_view import page_of
@@ -165,6 +164,11 @@ def class_sidebar(sb, lang: str) -> None:
     sb.page_link(page_of("classroom"), label=t("room.sidebar_open", lang), icon="🧑‍🏫")
     if member():
         sb.button(t("room.leave", lang), key="class_leave", on_click=_leave, width="stretch")
+
+
+def _joined_line(m: Member, lang: str) -> str:
+    nick = t("room.joined_nick", lang, nick=markdown_literal(m.nickname)) if m.nickname else ""
+    return t("room.joined", lang, code=format_code(m.code), nick=nick)
 
 
 def _leave() -> None:
@@ -242,8 +246,8 @@ def start_or_join(lang: str, base_url: str | None) -> None:
     if st.session_state.pop("class_left", False):
         st.info(t("room.left", lang))
     left, right = st.columns(2)
-    with left:
-        st.subheader(t("room.start_header", lang))
+    with left:  # headers (h2) right under the page's title: headings in order
+        st.header(t("room.start_header", lang))
         clicked = st.button(t("room.start", lang), help=t("room.start_help", lang), key="class_start", type="primary")
         if clicked:
             try:
@@ -254,7 +258,7 @@ def start_or_join(lang: str, base_url: str | None) -> None:
             except Exception as exc:  # noqa: BLE001
                 _storage_error(exc, lang)
     with right:
-        st.subheader(t("room.join_header", lang))
+        st.header(t("room.join_header", lang))
         limit = Limits.from_env().nickname_chars
         with st.form("class_join"):
             code = st.text_input(t("room.code", lang), max_chars=16, help=t("room.code_help", lang),
@@ -268,29 +272,41 @@ def start_or_join(lang: str, base_url: str | None) -> None:
 
 def student_panel(lang: str) -> None:
     """A student's view: what to do next and their own shares with their status."""
+    from .lesson_view import page_of
+
     m = member()
+    # Said here too: a phone shows the sidebar's room line only once its menu is opened.
+    st.info(_joined_line(m, lang))
     st.markdown(t("room.student_next", lang))
+    st.page_link(page_of("explain"), label=t("room.open_explain", lang), icon="🔍")
     try:
         mine = classroom_store().my_shares(m)
     except Exception as exc:  # noqa: BLE001
         _storage_error(exc, lang)
         return
-    st.subheader(t("room.my_shares", lang))
+    st.header(t("room.my_shares", lang))  # under the page's title (headings in order)
     if not mine:
         st.caption(t("room.no_shares", lang))
     for cell, (n, row) in zip(picture_cells(len(mine), 4), enumerate(mine, start=1), strict=True):
-        alt = t("room.photo_alt", lang, n=n, label=label_text(row.label, lang))
-        cell.image(row.thumbnail, width="stretch", alt=alt, caption=t(f"room.status_{row.status}", lang))
+        label = label_text(row.label, lang)
+        caption = f"{t('room.card_label', lang, label=label)} · {t(f'room.status_{row.status}', lang)}"
+        cell.image(row.thumbnail, width="stretch", alt=t("room.photo_alt", lang, n=n, label=label), caption=caption)
 
 
-def join_url(base_url: str | None, code: str) -> str:
-    """The link a student opens (the QR code): the Class page with the room's code."""
-    return f"{site_root(base_url).rstrip('/')}/classroom?{urlencode({ROOM_KEY: code})}"
+def _lang_query(lang: str) -> dict[str, str]:
+    # The teacher's language goes with the links (English, the default, needs none: a shorter QR code).
+    return {} if lang == "en" else {"lang": lang}
 
 
-def teacher_url(base_url: str | None, code: str, key: str) -> str:
+def join_url(base_url: str | None, code: str, lang: str = "en") -> str:
+    """The link a student opens (the QR code): the Class page with the room's code, in the teacher's language."""
+    return f"{site_root(base_url).rstrip('/')}/classroom?{urlencode({ROOM_KEY: code, **_lang_query(lang)})}"
+
+
+def teacher_url(base_url: str | None, code: str, key: str, lang: str = "en") -> str:
     """The teacher's private link: the board again, after a reload or on another device."""
-    return f"{site_root(base_url).rstrip('/')}/classroom?{urlencode({ROOM_KEY: code, TEACHER_KEY: key})}"
+    query = {ROOM_KEY: code, TEACHER_KEY: key, **_lang_query(lang)}
+    return f"{site_root(base_url).rstrip('/')}/classroom?{urlencode(query)}"
 
 
 def teacher_controls(lang: str, base_url: str | None) -> None:
@@ -303,19 +319,21 @@ def teacher_controls(lang: str, base_url: str | None) -> None:
         st.session_state.pop(_TEACHER, None)
         _storage_error(exc, lang)
         return
-    link = join_url(base_url, code)
+    link = join_url(base_url, code, lang)
     st.header(t("room.board_header", lang, code=format_code(code)))
-    text, picture = st.columns([3, 1])
-    text.markdown(t("room.join_at", lang, url=markdown_literal(link), code=format_code(code)))
+    # Projector mode: a QR code that a phone at the back of the room can scan, in a column wide enough for it.
+    text, picture = st.columns([3, 2] if presenting() else [3, 1])
+    text.markdown(t("room.join_at", lang, code=format_code(code)))
+    text.code(link, language=None, wrap_lines=True)  # as it is, to copy: Markdown would need invisible escapes
     text.caption(t("room.expires", lang, time=datetime.fromtimestamp(info.expires_at, UTC)
                    .strftime("%H:%M")))
-    picture.image(qr_png(link), width=260 if presenting() else 180, alt=t("room.qr_alt", lang, url=link))
+    picture.image(qr_png(link), width=QR_PX[presenting()], alt=t("room.qr_alt", lang, url=link))
     auto = st.toggle(t("room.auto_approve", lang), value=bool(info.auto_approve), key="class_auto",
                      help=t("room.auto_approve_help", lang))
     if auto != bool(info.auto_approve):
         store.set_auto_approve(code, key, auto)
     with st.expander(t("room.teacher_link", lang)):
-        st.code(teacher_url(base_url, code, key), language=None, wrap_lines=True)
+        st.code(teacher_url(base_url, code, key, lang), language=None, wrap_lines=True)
         st.caption(t("room.teacher_link_help", lang))
     with st.popover(t("room.end", lang)):
         if st.button(t("room.end_confirm", lang), key="class_end", type="primary"):
@@ -383,7 +401,9 @@ def _current_board(code: str, key: str):
 
 
 def _cards(shares, code: str, key: str, lang: str, moderate: bool) -> None:
-    for cell, (n, s) in zip(picture_cells(len(shares), 3), enumerate(shares, start=1), strict=True):
+    # Two cards to a row: each photo and its Grad-CAM about 170 px wide on a 1280 px screen, big enough to see
+    # from the back of a room (three to a row left them about 100 px); one to a row in projector mode.
+    for cell, (n, s) in zip(picture_cells(len(shares), 2), enumerate(shares, start=1), strict=True):
         with cell.container(border=True):
             a, b = st.columns(2)
             label = label_text(s.label, lang)

@@ -75,7 +75,8 @@ def test_teacher_and_student_share_approve_and_board():
 
     # The student sees their photo as on the board; then leaves, and the board counts no one.
     student.switch_page("pages/classroom.py").run()
-    assert [img.caption for el in student.get("image") for img in el.proto.imgs] == [EN["room.status_approved"]]
+    mine = f'{EN["room.card_label"].format(label=CLASSES[0])} · {EN["room.status_approved"]}'
+    assert [img.caption for el in student.get("image") for img in el.proto.imgs] == [mine]
     student.button(key="class_leave").click().run()
     assert "class_member" not in student.session_state
     assert "room" not in student.query_params
@@ -128,6 +129,9 @@ def test_chinese_class_page_and_board():
     teacher, code, _ = start_class("zh")
     assert teacher.title[0].value == ZH["room.title"]
     assert ZH["room.joined_count"] in metrics(teacher)
+    # The join link (the QR code) opens the page in the teacher's language.
+    [qr] = [img.alt for el in teacher.get("image") for img in el.proto.imgs if "/classroom?" in img.alt]
+    assert f"/classroom?room={code}&lang=zh " in qr, qr
     student = open_page("pages/classroom.py", query={"room": code, "lang": "zh"})
     assert any(ZH["room.joined"].split("{")[0] in info.value for info in student.sidebar.info)
     assert any(ZH["room.student_next"][:10] in m.value for m in student.markdown)

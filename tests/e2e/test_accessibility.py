@@ -1,7 +1,8 @@
 """axe-core (WCAG 2.1 A/AA and best practice) on every page in both languages, fully rendered, by default
 and after each page's main interaction (an explained upload, an occlusion square placed by keyboard, an
-open lesson panel with feedback, a finished training run): no critical or serious violation the app
-causes, headings in order, each page its own browser title and the document's language set. The same
+open lesson panel with feedback, a finished training run, a class board with a shared photo): no critical
+or serious violation the app causes, headings in order, each page its own browser title and the document's
+language set. The same
 audit prints the table in docs/accessibility.md: ``python -m bench.a11y_audit --interact``."""
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ from bench.a11y_audit import (
     audit_after,
     occlude_by_keyboard,
     open_page,
+    start_class_with_a_photo,
     train_small_network,
     upload_photo,
 )
+from bench.classroom_browser import IMAGE_ALTS_JS
 from bench.harness import PAGES, choose_upload
-from densenet_viz.i18n import t
+from densenet_viz.i18n import class_label, t
 from densenet_viz.ui.a11y import HTML_LANG, page_title
 
 pytestmark = pytest.mark.e2e
 
 NAV_KEYS = {"": "nav.home", "architecture": "nav.architecture", "concat": "nav.concat",
             "transitions": "nav.transitions", "explain": "nav.explain", "walkthrough": "nav.walkthrough",
-            "why": "nav.why", "train_live": "nav.train_live"}
+            "why": "nav.why", "train_live": "nav.train_live", "classroom": "nav.classroom"}
 
 
 def blocking(violations) -> list[str]:
@@ -93,6 +96,18 @@ def test_finished_training_run_passes_axe(tall_page, warm_server, lang):
     found = audit_after(train_small_network, tall_page, warm_server.url, lang)
     assert t("live.state_done", lang, label="") in tall_page.locator('[data-testid="stMain"]').inner_text()
     assert blocking(found) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_class_board_with_a_shared_photo_passes_axe(tall_page, warm_server, lang):
+    found = audit_after(start_class_with_a_photo, tall_page, warm_server.url, lang)
+    alts = tall_page.evaluate(IMAGE_ALTS_JS)  # the QR code, the shared photo and its Grad-CAM, each described
+    assert t("room.photo_alt", lang, n=1, label=class_label("dandelion", lang)) in alts
+    assert t("room.cam_alt", lang, n=1) in alts and any("/classroom?room=" in a for a in alts)  # the QR code
+    assert tall_page.get_by_text(t("room.confusion_header", lang)).count() == 1
+    assert tall_page.locator('[data-testid="stMain"] .js-plotly-plot').count() == 1  # the confusion matrix
+    # A new page: held to moderate too (heading order, landmarks), not only critical and serious.
+    assert [v.rule for v in found if v.impact != "minor" and not v.allowed_by] == []
 
 
 ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?:[ '-][A-Za-z]{2,}){2,}")  # three or more English words in a row

@@ -30,6 +30,7 @@ from bench.harness import (
     top1_from_traces,
     wait_idle,
 )
+from densenet_viz.lesson import SHIPPED_MODEL_PAGES
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +67,7 @@ def test_page_renders_without_errors(page, path):
     # The shared sidebar carries the config sliders on the pages they act on; the pages that use the shipped
     # model show a card of it instead.
     sliders = page.locator(SLIDER_THUMB).count()
-    assert sliders == 0 if path in ("explain", "walkthrough") else sliders >= 1
+    assert sliders == 0 if path in SHIPPED_MODEL_PAGES else sliders >= 1
 
 
 def _slider_value(page, expected: int | None = None, timeout_ms: float = 30_000) -> int:

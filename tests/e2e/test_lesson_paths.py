@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 TITLES = {"home": "home.title", "concat": "concat.title", "architecture": "arch.title",
           "transitions": "trans.title", "walkthrough": "walk.title", "explain": "explain.title", "why": "why.title",
-          "train_live": "live.title"}
+          "train_live": "live.title", "classroom": "room.title"}
 
 
 def _title(pg) -> str:

@@ -20,7 +20,7 @@ VIEWPORT = {"width": 390, "height": 844}
 MIN_MAP_PX = 150  # each Grad-CAM map of the strip (issue 31)
 # Page url path -> the charts it draws in its default state (Architecture's others are in closed sections).
 CHARTS = {"home": 0, "architecture": 1, "concat": 4, "transitions": 2, "explain": 2, "walkthrough": 1, "why": 1,
-          "train_live": 0}
+          "train_live": 0, "classroom": 0}
 # The on-screen width of each Grad-CAM map in the strip (heat maps named after their layer, "features.*").
 CAM_MAP_WIDTHS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(gd => (gd.data || []).some(t => t.type === 'heatmap' && String(t.name || '').startsWith('features.')))
