@@ -40,6 +40,7 @@ from .present import picture_cells, presenting, show_chart
 
 CONNECTION = "classroom"  # st.connection's name: [connections.classroom] in .streamlit/secrets.toml
 BOARD_REFRESH_S = 3
+BOARD_CARDS = 24  # photos on the board before "show all": the model's mistakes first, then the newest
 QR_PX = {False: 180, True: 360}  # the QR code's width, by projector mode (at most its column's width)
 LABEL_CHOICES_EXTRA = (OTHER, UNKNOWN)
 _MEMBER, _TEACHER, _SEAT, _LINK = "class_member", "class_teacher", "class_seat", "_class_link"
@@ -373,6 +374,10 @@ def teacher_board(lang: str) -> None:
             _cards(hidden, code, key, lang, moderate=True)
     st.subheader(t("room.gallery_header", lang))
     shown = [s for s in board.shares if s.status == "approved"]
+    if len(shown) > BOARD_CARDS and not st.toggle(t("room.show_all", lang, n=len(shown)), key="class_show_all"):
+        # Redrawing every card is most of a refresh's server time; the mistakes come first, so they stay.
+        st.caption(t("room.showing_first", lang, shown=BOARD_CARDS, n=len(shown)))
+        shown = shown[:BOARD_CARDS]
     if shown:
         _cards(shown, code, key, lang, moderate=False)
     else:
