@@ -80,6 +80,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 简体中文)
     "room.card_model": ("Model: {cls} {prob}", "模型：{cls} {prob}"),
     "room.card_none": ("probably none of my five flowers", "可能不是这五种花之一"),
     "room.card_label": ("Student: {label}", "学生：{label}"),
+    "room.your_label": ("You said: {label}", "你的标注：{label}"),
     "room.card_by": ("by {nick}", "来自 {nick}"),
     "room.verdict_right": ("✓ right", "✓ 正确"),
     "room.verdict_wrong": ("✗ wrong", "✗ 错误"),

@@ -290,7 +290,7 @@ def student_panel(lang: str) -> None:
         st.caption(t("room.no_shares", lang))
     for cell, (n, row) in zip(picture_cells(len(mine), 4), enumerate(mine, start=1), strict=True):
         label = label_text(row.label, lang)
-        caption = f"{t('room.card_label', lang, label=label)} · {t(f'room.status_{row.status}', lang)}"
+        caption = f"{t('room.your_label', lang, label=label)} · {t(f'room.status_{row.status}', lang)}"
         cell.image(row.thumbnail, width="stretch", alt=t("room.photo_alt", lang, n=n, label=label), caption=caption)
 
 

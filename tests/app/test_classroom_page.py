@@ -75,7 +75,7 @@ def test_teacher_and_student_share_approve_and_board():
 
     # The student sees their photo as on the board; then leaves, and the board counts no one.
     student.switch_page("pages/classroom.py").run()
-    mine = f'{EN["room.card_label"].format(label=CLASSES[0])} · {EN["room.status_approved"]}'
+    mine = f'{EN["room.your_label"].format(label=CLASSES[0])} · {EN["room.status_approved"]}'
     assert [img.caption for el in student.get("image") for img in el.proto.imgs] == [mine]
     student.button(key="class_leave").click().run()
     assert "class_member" not in student.session_state
