@@ -233,7 +233,8 @@ def test_a_wrong_teacher_key_is_refused_for_every_action(classroom_engine):
     share_id = store.my_shares(students[0])[0].id
     before = (store.revision(keys.code), _rows(classroom_engine, keys.room_id))
     for name, action in TEACHER_ACTIONS.items():
-        for key in ("", keys.teacher_key[:-1] + "x", other.teacher_key, None, "k" * 10_000):
+        near = keys.teacher_key[:-1] + ("y" if keys.teacher_key.endswith("x") else "x")  # one character off
+        for key in ("", near, other.teacher_key, None, "k" * 10_000):
             err = _error(action, store, keys.code, key, share_id)
             assert err.code == "classroom.wrong_key", (name, key)
     assert (store.revision(keys.code), _rows(classroom_engine, keys.room_id)) == before

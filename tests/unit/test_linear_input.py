@@ -109,7 +109,8 @@ def test_the_raw_section_3_query_string_is_refused_fast():
 def test_only_the_apps_own_query_keys_are_read():
     params = {"lang": "zh", "k": "12", "typo": HUGE, "utm_source": "x", "lang2": "en"}
     assert read_query(params) == {"lang": "zh", "k": "12"}
-    assert set(QUERY_KEYS) == {"lang", "preset", "step", "show", *(spec.url for spec in FIELDS.values())}
+    assert set(QUERY_KEYS) == {"lang", "preset", "step", "show", "room", "seat", "teacher",
+                               *(spec.url for spec in FIELDS.values())}
     assert read_query({"lang": HUGE})["lang"] == HUGE  # passed on; the sidebar treats it as no language
 
 
