@@ -42,7 +42,7 @@ def explained_thumbnails(limit: int) -> list[tuple[bytes, bytes, str, float, boo
     photos, explained by the shipped model as the app does."""
     from densenet_viz.classroom import make_thumbnail
     from densenet_viz.data import load_image
-    from densenet_viz.explain.colors import overlay
+    from densenet_viz.explain.colors import overlay, png_bytes
     from densenet_viz.model import default_cam_layer
     from densenet_viz.predictor import Predictor
     from densenet_viz.weights import list_examples
@@ -54,18 +54,9 @@ def explained_thumbnails(limit: int) -> list[tuple[bytes, bytes, str, float, boo
     for res in predictor.explain([load_image(p.read_bytes()) for p in photos], layers=[layer]):
         name, prob = res.top5[0]
         cam = overlay(res.crop, res.explanation.upsampled[layer], 0.5)
-        out.append((make_thumbnail(res.crop), make_thumbnail(_png(cam)), name, float(prob), bool(res.none_of_these)))
+        out.append((make_thumbnail(res.crop), make_thumbnail(png_bytes(cam)), name, float(prob),
+                    bool(res.none_of_these)))
     return out
-
-
-def _png(array) -> bytes:
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, "PNG")
-    return buf.getvalue()
 
 
 def fill_room(store, students: int, photos: int, explained) -> tuple[object, list]:

@@ -343,6 +343,6 @@ def site_root(url: str | None) -> str:
 
 
 def lesson_link(root: str, step: str, query: Mapping[str, str]) -> str:
-    """The full link: ``root`` (``site_root``; "" for a link relative to the server) + the step's page path
-    + the query."""
+    """The full link: ``root`` (``site_root``; "" for a link relative to the server) + a page's path (a step's,
+    or another of ``PAGE_IDS``) + the query."""
     return f"{root.rstrip('/')}/{step}?{urlencode(query)}"

@@ -149,7 +149,8 @@ class ClassroomStore:
         self.engine = prepare_engine(engine)
         self._writer = writer(self.engine)
         self.limits, self.clock, self.class_names = limits, clock, names
-        self.labels = (*names, OTHER)
+        self.labels = (*names, OTHER)  # the confusion matrix's rows
+        self.label_choices = (*names, OTHER, UNKNOWN)  # what a student may say a photo is
         self.columns = (*names, NONE_OF_THESE)
         self._join_rate = RateLimiter(limits.joins_per_minute, 60, clock, limits.max_rate_clients)
         self._share_rate = RateLimiter(limits.shares_per_minute, 60, clock, limits.max_rate_clients)
@@ -292,9 +293,9 @@ class ClassroomStore:
         self._share_rate.check(("share", member.member_id))
         if predicted not in self.class_names:
             raise UserError("classroom.bad_prediction", predicted=shorten(predicted, 40))
-        if label not in (*self.class_names, OTHER, UNKNOWN):
+        if label not in self.label_choices:
             raise UserError("classroom.bad_label", label=shorten(label, 40),
-                            choices=", ".join((*self.class_names, OTHER, UNKNOWN)))
+                            choices=", ".join(self.label_choices))
         if isinstance(probability, bool) or not isinstance(probability, (int, float)) \
                 or not 0.0 <= probability <= 1.0:  # False for NaN too
             raise UserError("classroom.bad_probability", value=shorten(probability, 20))

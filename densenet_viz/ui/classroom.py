@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -33,7 +32,7 @@ from ..classroom.db import URL_ENV, make_sqlite_folder
 from ..errors import UserError, markdown_literal, user_message
 from ..hashing import sha256_hex
 from ..i18n import class_label, t
-from ..lesson import lesson_steps, site_root
+from ..lesson import lesson_link, lesson_steps, site_root
 from ..plots.explain import make_confusion_figure
 from ..urlstate import ROOM_KEY, SEAT_KEY, TEACHER_KEY
 from .present import picture_cells, presenting, show_chart
@@ -42,7 +41,6 @@ CONNECTION = "classroom"  # st.connection's name: [connections.classroom] in .st
 BOARD_REFRESH_S = 3
 BOARD_CARDS = 24  # photos on the board before "show all": the model's mistakes first, then the newest
 QR_PX = {False: 180, True: 360}  # the QR code's width, by projector mode (at most its column's width)
-LABEL_CHOICES_EXTRA = (OTHER, UNKNOWN)
 _MEMBER, _TEACHER, _SEAT, _LINK = "class_member", "class_teacher", "class_seat", "_class_link"
 _PROBLEM = "class_problem"  # why the last link, join or teacher action failed: shown until the next success
 
@@ -51,14 +49,13 @@ _PROBLEM = "class_problem"  # why the last link, join or teacher action failed: 
 def database_url() -> str | None:
     """The URL the store connects to: ``DENSENET_VIZ_CLASS_DB_URL``, else None when secrets.toml configures
     ``[connections.classroom]`` (st.connection reads it), else the SQLite file under ``.data/``."""
-    if os.environ.get(URL_ENV, "").strip():
-        return default_database_url()
-    try:
-        if st.secrets["connections"][CONNECTION]:
-            return None
-    except Exception:  # noqa: BLE001 - no secrets file, or no such section
-        pass
-    return default_database_url()
+    if not os.environ.get(URL_ENV, "").strip():
+        try:
+            if st.secrets["connections"][CONNECTION]:
+                return None
+        except Exception:  # noqa: BLE001 - no secrets file, or no such section
+            pass
+    return default_database_url()  # the environment's URL, else the SQLite file
 
 
 @st.cache_resource(show_spinner=False)
@@ -183,13 +180,9 @@ def _leave() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ sharing
-def label_choices(class_names) -> list[str]:
-    """What a student can say a photo really is: a class, another flower, or don't know."""
-    return [*class_names, *LABEL_CHOICES_EXTRA]
-
-
 def label_text(label: str, lang: str) -> str:
-    return t(f"room.label_{label}", lang) if label in LABEL_CHOICES_EXTRA else class_label(label, lang)
+    """A student's label for display: a class name, "another flower" or "don't know"."""
+    return t(f"room.label_{label}", lang) if label in (OTHER, UNKNOWN) else class_label(label, lang)
 
 
 def share_form(i: int, photo_key: str, res, card, cam_png: bytes, lang: str) -> None:
@@ -199,7 +192,7 @@ def share_form(i: int, photo_key: str, res, card, cam_png: bytes, lang: str) -> 
         return
     with st.form(f"class_share_{i}_{sha256_hex(photo_key)[:12]}"):
         st.markdown(f"**{t('room.share_header', lang, code=format_code(m.code))}**")
-        label = st.selectbox(t("room.share_label", lang), label_choices(card.class_names), index=None,
+        label = st.selectbox(t("room.share_label", lang), classroom_store().label_choices, index=None,
                              format_func=lambda c: label_text(c, lang), key=f"class_label_{i}")
         sent = st.form_submit_button(t("room.share_button", lang), help=t("room.share_help", lang))
     if not sent:
@@ -301,13 +294,12 @@ def _lang_query(lang: str) -> dict[str, str]:
 
 def join_url(base_url: str | None, code: str, lang: str = "en") -> str:
     """The link a student opens (the QR code): the Class page with the room's code, in the teacher's language."""
-    return f"{site_root(base_url).rstrip('/')}/classroom?{urlencode({ROOM_KEY: code, **_lang_query(lang)})}"
+    return lesson_link(site_root(base_url), "classroom", {ROOM_KEY: code, **_lang_query(lang)})
 
 
 def teacher_url(base_url: str | None, code: str, key: str, lang: str = "en") -> str:
     """The teacher's private link: the board again, after a reload or on another device."""
-    query = {ROOM_KEY: code, TEACHER_KEY: key, **_lang_query(lang)}
-    return f"{site_root(base_url).rstrip('/')}/classroom?{urlencode(query)}"
+    return lesson_link(site_root(base_url), "classroom", {ROOM_KEY: code, TEACHER_KEY: key, **_lang_query(lang)})
 
 
 def teacher_controls(lang: str, base_url: str | None) -> None:
